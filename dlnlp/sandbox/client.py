@@ -1,0 +1,111 @@
+"""The trusted side's handle on the sandbox: start the zygote, spawn workers, call, kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+from dlnlp.sandbox import codec
+
+
+class WorkerFailure(Exception):
+    """The worker could not answer: `kind` is timeout | crash | protocol."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass
+class Worker:
+    sock: socket.socket
+    launcher_pid: int
+    worker_pid: int = 0
+    layers: dict = field(default_factory=dict)
+    alive: bool = True
+
+    def request(self, msg: dict, timeout: float) -> dict:
+        """Send one request and wait at most `timeout` seconds for the reply; on any failure
+        the worker is killed and WorkerFailure raised."""
+        if not self.alive:
+            raise WorkerFailure("crash", "the worker is no longer running")
+        self.sock.settimeout(timeout)
+        try:
+            codec.send(self.sock, msg)
+            reply = codec.recv(self.sock)
+            if not isinstance(reply, dict) or "ok" not in reply:
+                raise codec.CodecError("reply is not a result")
+            return reply
+        except TimeoutError:
+            self.kill()
+            raise WorkerFailure("timeout", f"did not finish within the {timeout:g} s time limit") from None
+        except (EOFError, ConnectionError, OSError):
+            self.kill()
+            raise WorkerFailure("crash", "the worker process died (os._exit, a crash, or running out of memory)") from None
+        except codec.CodecError as e:
+            self.kill()
+            raise WorkerFailure("protocol", f"the worker sent an unreadable reply ({e})") from None
+
+    def kill(self) -> None:
+        """SIGKILL the worker (pid 1 of its namespace: everything it started dies with it)."""
+        self.alive = False
+        for pid in (self.worker_pid, self.launcher_pid):
+            if pid > 0:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        self.sock.close()
+
+
+class Zygote:
+    """A warm parent process that forks isolated workers. Use as a context manager."""
+
+    def __init__(self, banned: list[str], secrets: list[str], memory_mb: int, cpu_seconds: int) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "dlnlp.sandbox.zygote", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self.ctrl = ours
+        settings = {"banned": banned, "secrets": secrets, "memory_mb": memory_mb, "cpu_seconds": cpu_seconds}
+        self.ctrl.send(json.dumps(settings).encode())
+        self.ctrl.settimeout(120)
+        reply = self.ctrl.recv(1 << 16)
+        if not reply:
+            raise RuntimeError("the sandbox's warm parent failed to start (see the log above)")
+        self.missing_banned = json.loads(reply)["missing"]
+
+    def spawn(self, timeout: float = 30) -> Worker:
+        """Fork a worker, isolated and ready to load a submission."""
+        ours, theirs = socket.socketpair()
+        socket.send_fds(self.ctrl, [b"{}"], [theirs.fileno()])
+        theirs.close()
+        worker = Worker(ours, json.loads(self.ctrl.recv(1 << 16))["pid"])
+        try:
+            ours.settimeout(timeout)
+            worker.worker_pid = int(codec.recv(ours)["worker_pid"])
+            worker.layers = codec.recv(ours)["hello"]
+        except (OSError, EOFError, codec.CodecError, KeyError, TypeError) as e:
+            worker.kill()
+            raise RuntimeError(f"a sandbox worker failed to start: {e}") from None
+        return worker
+
+    def close(self) -> None:
+        self.ctrl.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+    def __enter__(self) -> Zygote:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,100 @@
+"""The wire format between the trusted grader and an untrusted worker.
+
+A message is a tree of dicts (str keys), lists, tuples, None, bool, int, float, str and tensors.
+Frame: 8-byte little-endian length, then `len(json) (8 bytes) | json tree | safetensors blob`.
+Tensors travel in safetensors, which stores raw buffers plus a JSON header: reading it cannot
+execute code (unlike pickle). Tuples and tensors are tagged in the tree as {"$tuple": [...]},
+{"$tensor": key}.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+
+import torch
+from safetensors.torch import load as st_load
+from safetensors.torch import save as st_save
+
+MAX_FRAME = 512 * 2**20  # a frame above this is refused: a worker cannot exhaust the grader
+
+
+class CodecError(ValueError):
+    """A value that cannot cross the boundary, or a malformed frame."""
+
+
+def _flatten(value, tensors: dict[str, torch.Tensor]):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, torch.Tensor):
+        if value.is_sparse or value.is_complex() or value.is_quantized:
+            raise CodecError(f"a {value.layout}/{value.dtype} tensor cannot be graded; return a dense real tensor")
+        key = str(len(tensors))
+        # plain, contiguous CPU copy: drops subclasses, autograd history and shared storage
+        tensors[key] = value.detach().as_subclass(torch.Tensor).cpu().contiguous().clone()
+        return {"$tensor": key}
+    if isinstance(value, tuple):
+        return {"$tuple": [_flatten(v, tensors) for v in value]}
+    if isinstance(value, list):
+        return [_flatten(v, tensors) for v in value]
+    if isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("$") for k in value):
+        return {k: _flatten(v, tensors) for k, v in value.items()}
+    raise CodecError(f"a value of type {type(value).__name__} cannot be graded; expected tensors, numbers, tuples or lists")
+
+
+def _unflatten(node, tensors: dict[str, torch.Tensor]):
+    if isinstance(node, list):
+        return [_unflatten(v, tensors) for v in node]
+    if isinstance(node, dict):
+        if set(node) == {"$tensor"}:
+            return tensors[node["$tensor"]]
+        if set(node) == {"$tuple"}:
+            return tuple(_unflatten(v, tensors) for v in node["$tuple"])
+        return {k: _unflatten(v, tensors) for k, v in node.items()}
+    return node
+
+
+def encode(value) -> bytes:
+    """value -> frame payload (without the outer length)."""
+    tensors: dict[str, torch.Tensor] = {}
+    tree = json.dumps(_flatten(value, tensors)).encode()
+    blob = st_save(tensors) if tensors else b""
+    return struct.pack("<Q", len(tree)) + tree + blob
+
+
+def decode(payload: bytes):
+    """frame payload -> value. Safe on untrusted input: json and safetensors only."""
+    try:
+        (n,) = struct.unpack_from("<Q", payload)
+        tree = json.loads(payload[8 : 8 + n])
+        blob = payload[8 + n :]
+        tensors = st_load(blob) if blob else {}
+        return _unflatten(tree, tensors)
+    except (struct.error, ValueError, KeyError, TypeError, RecursionError) as e:
+        raise CodecError(f"malformed message: {e}") from None
+    except Exception as e:  # safetensors raises its own error type on a corrupt blob
+        raise CodecError(f"malformed tensor data: {e}") from None
+
+
+def send(sock: socket.socket, value) -> None:
+    payload = encode(value)
+    sock.sendall(struct.pack("<Q", len(payload)) + payload)
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = sock.recv(min(n - len(buf), 1 << 20))
+        if not chunk:
+            raise EOFError("the other side closed the connection")
+        buf += chunk
+    return bytes(buf)
+
+
+def recv(sock: socket.socket):
+    """Read one frame; raises EOFError on close, CodecError on a malformed or oversized frame."""
+    (n,) = struct.unpack("<Q", _recv_exact(sock, 8))
+    if n > MAX_FRAME:
+        raise CodecError(f"message of {n} bytes exceeds the {MAX_FRAME}-byte limit")
+    return decode(_recv_exact(sock, n))

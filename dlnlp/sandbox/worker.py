@@ -1,0 +1,135 @@
+"""The worker: pid 1 of its own namespaces, isolated, serving one submission's calls.
+
+Requests (from the trusted grader, over `codec`):
+  {"op": "load", "cells": [{"filename", "source", "keep": [stmt index, ...]}]}
+      run the kept top-level statements of each cell (imports, defs, constants)
+  {"op": "call", "fn", "args", "kwargs", "banned"}          -> {"ok": True, "value": ...}
+  {"op": "grad", "fn", "args", "kwargs", "banned", "wrt", "output_index", "grad_output"}
+      -> {"ok": True, "value": [d<out . grad_output>/d args[i] for i in wrt]}
+Failures reply {"ok": False, "error": {"kind", "type", "message", "traceback"}}, kind one of
+missing | exception | memory | banned | unserializable.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import linecache
+import os
+import socket
+import sys
+import traceback
+
+import torch
+
+from dlnlp.sandbox import codec, guards, layers
+
+MAX_MESSAGE_CHARS = 300  # a student's error message is theirs, but keep feedback readable
+_CELL_PREFIX = "<cell "
+
+
+def _trimmed_traceback(exc: BaseException) -> str:
+    """The traceback restricted to frames in the student's cells."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(_CELL_PREFIX)]
+    return "".join(traceback.format_list(frames))
+
+
+def _error(kind: str, exc: BaseException | None = None, message: str = "") -> dict:
+    err = {"kind": kind, "type": "", "message": message, "traceback": ""}
+    if exc is not None:
+        err.update(type=type(exc).__name__, message=str(exc)[:MAX_MESSAGE_CHARS], traceback=_trimmed_traceback(exc))
+    return {"ok": False, "error": err}
+
+
+def _is_memory_error(exc: BaseException) -> bool:
+    return isinstance(exc, MemoryError) or "can't allocate memory" in str(exc) or "not enough memory" in str(exc)
+
+
+class Session:
+    def __init__(self) -> None:
+        self.namespace: dict = {"__name__": "__student__", "__builtins__": __builtins__}
+
+    def load(self, msg: dict) -> dict:
+        problems = []
+        for cell in msg["cells"]:
+            filename, source = cell["filename"], cell["source"]
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            body = ast.parse(source, filename).body
+            for i in cell["keep"]:
+                try:
+                    exec(compile(ast.Module([body[i]], []), filename, "exec"), self.namespace)
+                except BaseException as e:  # noqa: BLE001 - any failure is the student's to see
+                    problems.append(f"{filename[1:-1]}, line {body[i].lineno}: {type(e).__name__}: {str(e)[:MAX_MESSAGE_CHARS]}")
+        defined = sorted(k for k, v in self.namespace.items() if callable(v) and not k.startswith("__"))
+        return {"ok": True, "value": {"defined": defined, "problems": problems}}
+
+    def _run(self, msg: dict, body) -> dict:
+        fn = self.namespace.get(msg["fn"])
+        if not callable(fn):
+            return _error("missing", message=f"{msg['fn']} is not defined")
+        guards.activate(msg.get("banned", []))
+        try:
+            value = body(fn)
+            hits = guards.deactivate()
+            if hits:
+                return {"ok": False, "error": {"kind": "banned", "type": "", "message": ", ".join(hits), "traceback": ""}}
+            return {"ok": True, "value": value}
+        except BaseException as e:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
+            hits = guards.deactivate()
+            if hits:
+                return {"ok": False, "error": {"kind": "banned", "type": "", "message": ", ".join(hits), "traceback": ""}}
+            return _error("memory" if _is_memory_error(e) else "exception", e)
+
+    def call(self, msg: dict) -> dict:
+        return self._run(msg, lambda fn: fn(*msg.get("args", []), **msg.get("kwargs", {})))
+
+    def grad(self, msg: dict) -> dict:
+        args = list(msg.get("args", []))
+        wrt = msg["wrt"]
+        for i in wrt:
+            args[i] = args[i].detach().clone().requires_grad_(True)
+
+        def body(fn):
+            out = fn(*args, **msg.get("kwargs", {}))
+            if msg.get("output_index") is not None:
+                out = out[msg["output_index"]]
+            grads = torch.autograd.grad(out, [args[i] for i in wrt], grad_outputs=msg["grad_output"], allow_unused=True)
+            return list(grads)
+
+        return self._run(msg, body)
+
+
+def _silence_stdio() -> None:
+    """Student prints and torch warnings go nowhere; stdin is empty (input() gets EOF)."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    sys.stdin = io.StringIO()
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
+
+
+def main(conn: socket.socket, settings: dict, namespaces: dict, scratch: str) -> None:
+    """Isolate, greet, serve until the grader closes the connection. Never returns."""
+    try:
+        _silence_stdio()
+        in_force = layers.isolate(settings["secrets"], scratch, settings["memory_mb"], settings["cpu_seconds"], namespaces)
+        os.chdir(scratch)
+        os.environ.update(TMPDIR=scratch, HOME=scratch)
+        session = Session()
+        codec.send(conn, {"hello": in_force})
+        handlers = {"load": session.load, "call": session.call, "grad": session.grad}
+        while True:
+            try:
+                msg = codec.recv(conn)
+            except (EOFError, OSError):
+                break
+            try:
+                reply = handlers[msg["op"]](msg)
+                payload = codec.encode(reply)
+            except codec.CodecError as e:
+                payload = codec.encode(_error("unserializable", message=str(e)))
+            except MemoryError as e:
+                payload = codec.encode(_error("memory", e))
+            conn.sendall(len(payload).to_bytes(8, "little") + payload)
+    finally:
+        os._exit(0)

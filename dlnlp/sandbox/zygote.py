@@ -1,0 +1,89 @@
+"""The warm parent: imports torch once, installs the banned-API guards, then forks a worker per
+request, so no submission pays interpreter start-up or `import torch`.
+
+It is started by the grader (`python -m dlnlp.sandbox.zygote FD`) and never imports the hidden
+tests, the references or the grader: a forked worker inherits nothing secret.
+
+Control protocol on FD (SOCK_SEQPACKET): the grader sends a JSON request with the worker's
+connection attached as an fd; the zygote answers {"pid": <launcher pid>}. The launcher enters
+new namespaces and forks the worker, which is pid 1 there; it tells the grader the worker's pid
+on the worker connection and waits for it, then removes the scratch folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+
+import torch
+
+from dlnlp.sandbox import codec, guards, layers, worker
+
+
+def _launch(conn: socket.socket, settings: dict) -> None:
+    """In the forked launcher: namespaces, then the worker as their pid 1. Never returns."""
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()
+        namespaces = layers.unshare_namespaces()
+        scratch = tempfile.mkdtemp(prefix="dlnlp-worker-")
+        ready_r, ready_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(ready_w)
+            os.read(ready_r, 1)  # the grader must know our pid before we start
+            os.close(ready_r)
+            layers.die_with_parent()
+            worker.main(conn, settings, namespaces, scratch)
+        os.close(ready_r)
+        codec.send(conn, {"worker_pid": pid})
+        conn.close()
+        os.write(ready_w, b"1")
+        os.close(ready_w)
+        os.waitpid(pid, 0)
+        shutil.rmtree(scratch, ignore_errors=True)
+    finally:
+        os._exit(0)
+
+
+def _warm_up() -> None:
+    """Trigger torch's lazy imports once here, not in every worker."""
+    x = torch.randn(2, 3, 4, requires_grad=True)
+    y = torch.softmax(x @ x.transpose(-2, -1) / 2.0, dim=-1).masked_fill(torch.eye(3, dtype=torch.bool), 0)
+    torch.autograd.grad(y.sum(), x)
+    torch.einsum("bij,bjk->bik", x, x.transpose(-2, -1)).tril().sin().cos().exp().log1p()
+
+
+def main() -> None:
+    ctrl = socket.socket(fileno=int(sys.argv[1]))
+    layers.die_with_parent()
+    settings = json.loads(ctrl.recv(1 << 16))
+    torch.set_num_threads(1)  # one core per worker; parallelism comes from more workers
+    _warm_up()
+    missing = guards.install(settings["banned"])
+    ctrl.send(json.dumps({"ready": True, "missing": missing}).encode())
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # launchers are reaped automatically
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(ctrl, 1 << 16, 1)
+        except OSError:
+            break
+        if not data:
+            break  # the grader went away
+        request = {**settings, **json.loads(data)}
+        conn = socket.socket(fileno=fds[0])
+        pid = os.fork()
+        if pid == 0:
+            ctrl.close()
+            _launch(conn, request)
+        conn.close()
+        ctrl.send(json.dumps({"pid": pid}).encode())
+
+
+if __name__ == "__main__":
+    main()

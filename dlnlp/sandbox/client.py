@@ -91,8 +91,11 @@ class Zygote:
         try:
             ours.settimeout(timeout)
             worker.worker_pid = int(codec.recv(ours)["worker_pid"])
-            worker.layers = codec.recv(ours)["hello"]
-        except (OSError, EOFError, codec.CodecError, KeyError, TypeError) as e:
+            hello = codec.recv(ours)
+            if hello.get("hello") is None:
+                raise RuntimeError(hello.get("error", "no greeting"))
+            worker.layers = hello["hello"]
+        except (OSError, EOFError, codec.CodecError, KeyError, TypeError, RuntimeError) as e:
             worker.kill()
             raise RuntimeError(f"a sandbox worker failed to start: {e}") from None
         return worker

@@ -166,6 +166,7 @@ def isolate(secrets: list[str], scratch: str, memory_mb: int, cpu_seconds: int, 
                 expose_install(python_roots)
             except OSError:
                 can_drop = False
+    readable = readable_roots(secrets)  # resolved while still privileged
     apply_limits(memory_mb, cpu_seconds, nproc=64 if can_drop else None)
     layers["rlimits"] = True
     layers["unprivileged_user"] = drop_privileges(scratch) if can_drop else False

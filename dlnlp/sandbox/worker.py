@@ -111,10 +111,14 @@ def _silence_stdio() -> None:
 def main(conn: socket.socket, settings: dict, namespaces: dict, scratch: str) -> None:
     """Isolate, greet, serve until the grader closes the connection. Never returns."""
     try:
-        _silence_stdio()
-        in_force = layers.isolate(settings["secrets"], scratch, settings["memory_mb"], settings["cpu_seconds"], namespaces)
-        os.chdir(scratch)
-        os.environ.update(TMPDIR=scratch, HOME=scratch)
+        try:
+            _silence_stdio()
+            in_force = layers.isolate(settings["secrets"], scratch, settings["memory_mb"], settings["cpu_seconds"], namespaces)
+            os.chdir(scratch)
+            os.environ.update(TMPDIR=scratch, HOME=scratch)
+        except Exception:  # tell the grader why, rather than vanish
+            codec.send(conn, {"hello": None, "error": traceback.format_exc()})
+            raise
         session = Session()
         codec.send(conn, {"hello": in_force})
         handlers = {"load": session.load, "call": session.call, "grad": session.grad}

@@ -63,12 +63,17 @@ def unshare_namespaces() -> dict[str, bool]:
     return {"pid_namespace": True, "net_namespace": True, "mount_namespace": True}
 
 
-def hide_paths(secrets: list[str]) -> bool:
-    """Inside a private mount namespace: cover each secret folder with an empty read-only tmpfs."""
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([os.path.realpath(path), os.path.realpath(folder)]) == os.path.realpath(folder)
+
+
+def hide_paths(secrets: list[str], keep_visible: list[str]) -> bool:
+    """Inside a private mount namespace: cover each secret folder with an empty read-only tmpfs
+    (except one that holds something the worker needs, e.g. the venv; Landlock still denies it)."""
     try:
         _errno_call(_libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "make / private")
         for path in secrets:
-            if os.path.isdir(path):
+            if os.path.isdir(path) and not any(_inside(k, path) for k in keep_visible):
                 _errno_call(_libc.mount(b"tmpfs", path.encode(), b"tmpfs",
                                         _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, b"size=4k"),
                             f"cover {path}")
@@ -154,9 +159,9 @@ def die_with_parent() -> None:
 def isolate(secrets: list[str], scratch: str, memory_mb: int, cpu_seconds: int, namespaces: dict[str, bool]) -> dict:
     """Apply every remaining layer in the worker (pid 1 of its namespace); return what is in force."""
     layers = dict(namespaces)
-    if namespaces.get("mount_namespace"):
-        layers["mount_namespace"] = hide_paths(secrets)
     python_roots = list(dict.fromkeys([sys.base_prefix, sys.prefix, *site.getsitepackages()]))
+    if namespaces.get("mount_namespace"):
+        layers["mount_namespace"] = hide_paths(secrets, [*python_roots, scratch])
     can_drop = os.geteuid() == 0
     if can_drop and any(_closed_ancestor(r) for r in python_roots):
         # without this, `nobody` could not import the rest of the standard library

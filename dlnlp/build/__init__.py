@@ -1,0 +1,1 @@
+"""Authoring -> release: `splice` puts the reference into the notebook, `release` runs nbgrader."""

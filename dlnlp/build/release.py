@@ -1,0 +1,54 @@
+"""Build release/<id>/<id>.ipynb with nbgrader's own generate_assignment (its CLI, --no-db).
+
+The solved notebook is written into a temporary nbgrader course (source/<id>/), nbgrader strips
+solutions and locks the test cells, and the result is copied into release/. The visible-check
+cell of each function (grade_id `check_<function>`) carries the function's points from
+grader_config.yaml, so nbgrader's totals match ours. Byte-for-byte reproducible: cell ids are
+fixed in the authored notebook and nothing else varies.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from dlnlp.build.splice import solved_notebook
+from dlnlp.course import Course
+
+
+class BuildError(Exception):
+    pass
+
+
+def build_release(course: Course, assignment: str) -> Path:
+    functions = course.config().assignment(assignment).functions
+    source = course.source_notebook(assignment)
+    if not source.is_file():
+        raise BuildError(f"{source}: the authored notebook for {assignment} is missing")
+    nb = solved_notebook(source, course.solution(assignment), list(functions))
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        fn = str(meta.get("grade_id", "")).removeprefix("check_")
+        if meta.get("grade") and fn in functions:
+            meta["points"] = functions[fn].points
+    target = course.release_notebook(assignment)
+    with tempfile.TemporaryDirectory(prefix="dlnlp-build-") as tmp:
+        src = Path(tmp, "source", assignment, f"{assignment}.ipynb")
+        src.parent.mkdir(parents=True)
+        nbformat.write(nb, src)
+        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force", "--no-db",
+                               f"--CourseDirectory.root={tmp}", "--log-level=WARN"],
+                              capture_output=True, text=True, env=env, cwd=tmp)
+        built = Path(tmp, "release", assignment, f"{assignment}.ipynb")
+        if proc.returncode != 0 or not built.is_file():
+            raise BuildError(f"nbgrader generate_assignment {assignment} failed:\n{proc.stdout}{proc.stderr}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(built, target)
+    return target

@@ -1,0 +1,76 @@
+"""The `dlnlp` command: thin click wrappers around build/ and grade/."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from dlnlp.config import ConfigError
+from dlnlp.course import Course
+
+
+def _course(root: Path | None) -> Course:
+    try:
+        return Course(root.resolve()) if root else Course.find()
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+
+
+root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+                           help="Course folder holding grader_config.yaml (default: found from the working directory).")
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log every submission.")
+def main(verbose: bool) -> None:
+    """dlnlp: build and grade the Deep Learning Foundations for NLP assignments."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s",
+                        stream=sys.stderr)
+
+
+@main.command()
+@click.argument("assignments", nargs=-1)
+@root_option
+def build(assignments: tuple[str, ...], root: Path | None) -> None:
+    """Build release/<id>/<id>.ipynb with nbgrader (default: every assignment)."""
+    from dlnlp.build.release import BuildError, build_release
+    from dlnlp.build.splice import SpliceError
+
+    course = _course(root)
+    try:
+        for a in assignments or list(course.config().assignments):
+            click.echo(f"built {build_release(course, a).relative_to(course.root)}")
+    except (ConfigError, BuildError, SpliceError) as e:
+        raise click.ClickException(str(e)) from None
+
+
+@main.command()
+@click.argument("assignment")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for <student>/results.json, <student>/feedback.html and grades.csv.")
+@root_option
+def grade(assignment: str, paths: tuple[Path, ...], out_dir: Path, root: Path | None) -> None:
+    """Grade submitted notebooks (files, folders, or nbgrader's submitted/ layout).
+
+    Exit code 0 when the batch completed, whatever the students scored.
+    """
+    from dlnlp.grade.batch import grade_batch
+    from dlnlp.grade.collect import CollectError
+    from dlnlp.render.table import grade_table
+
+    course = _course(root)
+    try:
+        results = grade_batch(course, assignment, list(paths), out_dir)
+    except (ConfigError, CollectError, FileNotFoundError) as e:
+        raise click.ClickException(str(e)) from None
+    functions = list(course.config().assignment(assignment).functions)
+    click.echo(grade_table(results, functions))
+    click.echo(f"\n{len(results)} graded; results in {out_dir}/<student>/, table in {out_dir / 'grades.csv'}")
+
+
+if __name__ == "__main__":
+    main()

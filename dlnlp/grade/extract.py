@@ -1,0 +1,138 @@
+"""Submission notebook -> the code the worker may load.
+
+Rules, stated in every assignment's instructions:
+- only top-level imports, function and class definitions, and constant assignments are loaded
+  (a training loop, a plot or `input()` left at top level must not run when grading);
+- a graded function is the `def` in the cell whose nbgrader grade_id is its name; when that
+  metadata is lost (cells copied to a new notebook), the last top-level `def` of that name.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+_LOADABLE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_CONSTANT_NODES = (ast.Constant, ast.Name, ast.Load, ast.Attribute, ast.Tuple, ast.List, ast.Set, ast.Dict,
+                   ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.Starred)
+
+
+class UnreadableNotebook(Exception):
+    """The submission is not a notebook we can read; the message says what to do."""
+
+
+@dataclass
+class Cell:
+    """One code cell to load: `keep` indexes the top-level statements that may run."""
+
+    filename: str
+    source: str
+    keep: list[int]
+
+
+@dataclass
+class Extracted:
+    cells: list[Cell] = field(default_factory=list)
+    defs: dict[str, ast.FunctionDef] = field(default_factory=dict)  # graded function -> its def
+    module_level: list[ast.stmt] = field(default_factory=list)  # kept imports and constants
+    found_by: dict[str, str] = field(default_factory=dict)  # graded function -> "grade_id" | "name"
+    missing: dict[str, str] = field(default_factory=dict)  # graded function -> why
+    problems: list[str] = field(default_factory=list)  # notes for the student (syntax errors, ...)
+
+    def to_wire(self) -> list[dict]:
+        return [vars(c) for c in self.cells]
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read and validate a submission; UnreadableNotebook names the file and the fix."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise UnreadableNotebook(f"{path.name}: cannot be read ({e.strerror})") from None
+    try:
+        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+    except (UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError):
+        raise UnreadableNotebook(f"{path.name}: is not a Jupyter notebook (not valid JSON). "
+                                 "Re-download it from Jupyter with File > Download and submit the .ipynb file.") from None
+    except Exception as e:  # nbformat raises several types for structurally broken notebooks
+        raise UnreadableNotebook(f"{path.name}: is a damaged notebook ({type(e).__name__}: {e}). "
+                                 "Open it in Jupyter, save it, and submit it again.") from None
+    if not isinstance(nb.get("cells"), list):
+        raise UnreadableNotebook(f"{path.name}: has no cells")
+    return nb
+
+
+def _strip_magics(source: str) -> str:
+    """IPython magics and shell escapes become comments (line numbers are kept)."""
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        lines.append(line[: len(line) - len(stripped)] + "# " + stripped if stripped[:1] in ("%", "!") else line)
+    return "\n".join(lines) + "\n"
+
+
+def _is_constant(node: ast.AST) -> bool:
+    return all(isinstance(n, _CONSTANT_NODES) for n in ast.walk(node))
+
+
+def _loadable(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, _LOADABLE):
+        return True
+    if isinstance(stmt, ast.Assign):
+        return _is_constant(stmt.value) and all(isinstance(t, ast.Name) for t in stmt.targets)
+    if isinstance(stmt, ast.AnnAssign):
+        return stmt.value is not None and _is_constant(stmt.value) and isinstance(stmt.target, ast.Name)
+    return False
+
+
+def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
+    """Pick the loadable code out of `nb` and locate each graded function."""
+    out = Extracted()
+    by_grade_id: dict[str, tuple[Cell, list[ast.stmt], dict[str, int]]] = {}
+    by_name: dict[str, tuple[ast.FunctionDef, Cell, int]] = {}
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        source = _strip_magics(cell.get("source", "") if isinstance(cell.get("source"), str) else "".join(cell["source"]))
+        filename = f"<cell {number}>"
+        grade_id = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+        try:
+            body = ast.parse(source, filename).body
+        except (SyntaxError, ValueError) as e:
+            line = getattr(e, "lineno", None)
+            out.problems.append(f"cell {number}{f' (line {line})' if line else ''} has a syntax error and was skipped: {getattr(e, 'msg', e)}")
+            if grade_id in functions:
+                out.missing[grade_id] = f"the cell for {grade_id} (cell {number}) has a syntax error: {getattr(e, 'msg', e)}"
+            continue
+        keep = [i for i, stmt in enumerate(body) if _loadable(stmt)]
+        loaded = Cell(filename, source, keep)
+        out.cells.append(loaded)
+        for i in keep:
+            stmt = body[i]
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                by_name[stmt.name] = (stmt, loaded, i)
+            elif not isinstance(stmt, ast.ClassDef):
+                out.module_level.append(stmt)
+        if grade_id in functions:
+            defs_here = {body[i].name: i for i in keep if isinstance(body[i], ast.FunctionDef)}
+            by_grade_id[grade_id] = (loaded, body, defs_here)
+    for fn in functions:
+        if fn in out.missing:
+            continue
+        graded = by_grade_id.get(fn)
+        if graded and fn in graded[2]:
+            cell, body, defs_here = graded
+            out.defs[fn], out.found_by[fn] = body[defs_here[fn]], "grade_id"
+            # the graded cell's def wins over a later scratch redefinition of the same name
+            out.cells.append(Cell(cell.filename, cell.source, [defs_here[fn]]))
+        elif fn in by_name:
+            out.defs[fn], out.found_by[fn] = by_name[fn][0], "name"
+        elif graded:
+            out.missing[fn] = f"the cell with grade_id {fn!r} no longer defines {fn} (was it renamed?)"
+        else:
+            out.missing[fn] = f"{fn} is not defined in the notebook (was its cell deleted or renamed?)"
+    return out

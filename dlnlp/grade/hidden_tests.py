@@ -1,0 +1,107 @@
+"""Run an assignment's hidden pytest tests, in this (trusted) process, against a `student` proxy.
+
+Tests live in `autograder/<assignment>/test_<function>.py`: the file name says which graded
+function a test grades, the first docstring line says what it checks.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dlnlp.grade.session import StudentError
+from dlnlp.testing import Mistake
+
+
+@dataclass(frozen=True)
+class HiddenTest:
+    function: str
+    test: str
+    description: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.function}: {self.description}"
+
+
+@dataclass
+class Outcome:
+    """How one hidden test went. `message` and `traceback` are safe to show the student."""
+
+    test: HiddenTest
+    passed: bool
+    kind: str = "passed"  # passed | mistake | student | failed
+    message: str = ""
+    traceback: str = ""
+    student_kind: str = ""  # for kind == "student": exception | timeout | crash | memory | banned | ...
+
+
+def _describe(item: pytest.Item) -> HiddenTest:
+    module = item.module.__name__.rsplit(".", 1)[-1]
+    function = module.removeprefix("test_")
+    doc = (item.function.__doc__ or "").strip().splitlines()
+    description = doc[0].strip() if doc else item.name.removeprefix("test_").replace("_", " ")
+    return HiddenTest(function, item.name, description)
+
+
+def _classify(test: HiddenTest, excinfo: pytest.ExceptionInfo | None) -> Outcome:
+    if excinfo is None:
+        return Outcome(test, True)
+    exc = excinfo.value
+    if isinstance(exc, StudentError):
+        return Outcome(test, False, "student", exc.message, exc.traceback, exc.kind)
+    if isinstance(exc, Mistake):
+        return Outcome(test, False, "mistake", str(exc))
+    # anything else (a plain assert, an error in comparing): no details, they could reveal the test
+    return Outcome(test, False, "failed", "the result did not pass this hidden check")
+
+
+class _Plugin:
+    def __init__(self, student) -> None:
+        self._student = student
+        self.outcomes: list[Outcome] = []
+        self.tests: list[HiddenTest] = []
+
+    @pytest.fixture
+    def student(self):
+        return self._student
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        self.tests = [_describe(i) for i in items]
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        yield
+        if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
+            self.outcomes.append(_classify(_describe(item), call.excinfo))
+
+
+def _pytest_args(test_dir: Path) -> list[str]:
+    return [str(test_dir), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:warnings",
+            "-c", os.devnull, "--rootdir", str(test_dir.parent), "--confcutdir", str(test_dir.parent),
+            "--import-mode=prepend", "--capture=sys", "-o", "python_files=test_*.py"]
+
+
+def collect(test_dir: Path) -> list[HiddenTest]:
+    """List the hidden tests without running them."""
+    plugin = _Plugin(None)
+    code = pytest.main([*_pytest_args(test_dir), "--collect-only"], plugins=[plugin])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED) or not plugin.tests:
+        raise RuntimeError(f"{test_dir}: the hidden tests could not be collected (pytest exit code {int(code)}); "
+                           f"run `pytest {test_dir} --collect-only` to see why")
+    return plugin.tests
+
+
+def run(test_dir: Path, student, only: set[str] | None = None) -> list[Outcome]:
+    """Run every hidden test (or those of the functions in `only`) against `student`."""
+    args = _pytest_args(test_dir)
+    if only:
+        args = [str(test_dir / f"test_{fn}.py") for fn in sorted(only)] + args[1:]
+    plugin = _Plugin(student)
+    code = pytest.main(args, plugins=[plugin])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise RuntimeError(f"{test_dir}: running the hidden tests failed (pytest exit code {int(code)})")
+    return plugin.outcomes

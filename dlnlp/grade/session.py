@@ -1,0 +1,129 @@
+"""One submission's sandbox session, and the `student` proxy the hidden tests call through.
+
+The session owns the worker: it spawns it lazily, loads the notebook's code into it, and after a
+timeout, crash or memory overrun marks that function as failed and replaces the worker, so the
+student's other functions are still graded.
+"""
+
+from __future__ import annotations
+
+import time
+
+from dlnlp.config import Limits
+from dlnlp.grade.extract import Extracted
+from dlnlp.sandbox.client import Worker, WorkerFailure, Zygote
+
+
+class StudentError(Exception):
+    """A call into student code failed; `message` is safe to show the student."""
+
+    def __init__(self, function: str, kind: str, message: str, traceback: str = "") -> None:
+        super().__init__(message)
+        self.function, self.kind, self.message, self.traceback = function, kind, message, traceback
+
+
+def _failure_text(fn: str, kind: str, detail: str, limits: Limits) -> str:
+    return {
+        "timeout": f"{fn} did not finish within the time limit of {limits.call_seconds:g} s per call (an infinite loop?)",
+        "crash": f"{fn} stopped the grading process (os._exit, a crash, or running out of memory)",
+        "memory": f"{fn} exceeded the memory limit ({limits.memory_mb} MB)",
+        "protocol": f"{fn}: {detail}",
+        "total_timeout": f"not run: the submission used its whole time budget of {limits.total_seconds:g} s",
+        "load": f"{fn} could not be graded: loading your notebook's code failed ({detail})",
+    }.get(kind, detail)
+
+
+class Session:
+    def __init__(self, zygote: Zygote, extracted: Extracted, banned: dict[str, list[str]], limits: Limits) -> None:
+        self.zygote, self.extracted, self.banned, self.limits = zygote, extracted, banned, limits
+        self.worker: Worker | None = None
+        self.fatal: dict[str, StudentError] = {}
+        self.banned_hits: dict[str, list[str]] = {}
+        self.load_problems: list[str] = []
+        self.layers: dict = {}
+        self.deadline = time.monotonic() + limits.total_seconds
+
+    def _ready_worker(self, fn: str) -> Worker:
+        if self.worker is not None and self.worker.alive:
+            return self.worker
+        self.worker = self.zygote.spawn()
+        self.layers = self.worker.layers
+        try:
+            loaded = self.worker.request({"op": "load", "cells": self.extracted.to_wire()}, self._timeout())
+        except WorkerFailure as e:
+            raise StudentError(fn, "load", _failure_text(fn, "load", str(e), self.limits)) from None
+        if loaded["ok"] and not self.load_problems:
+            self.load_problems = loaded["value"]["problems"]
+        return self.worker
+
+    def _timeout(self) -> float:
+        return max(0.0, min(self.limits.call_seconds, self.deadline - time.monotonic()))
+
+    def request(self, fn: str, msg: dict):
+        """Run one call in the worker; return its value or raise StudentError."""
+        if fn in self.extracted.missing:
+            raise StudentError(fn, "missing", self.extracted.missing[fn])
+        if fn in self.fatal:
+            raise self.fatal[fn]
+        if self._timeout() <= 0:
+            raise StudentError(fn, "total_timeout", _failure_text(fn, "total_timeout", "", self.limits))
+        try:
+            worker = self._ready_worker(fn)
+            reply = worker.request({**msg, "fn": fn, "banned": self.banned.get(fn, [])}, self._timeout())
+        except WorkerFailure as e:
+            kind = "total_timeout" if e.kind == "timeout" and self.deadline <= time.monotonic() else e.kind
+            self.fatal[fn] = StudentError(fn, kind, _failure_text(fn, kind, str(e), self.limits))
+            raise self.fatal[fn] from None
+        except StudentError as e:
+            self.fatal[fn] = e
+            raise
+        if reply["ok"]:
+            return reply["value"]
+        err = reply["error"]
+        kind = err["kind"]
+        if kind == "banned":
+            apis = err["message"].split(", ")
+            self.banned_hits.setdefault(fn, [])
+            self.banned_hits[fn] += [a for a in apis if a not in self.banned_hits[fn]]
+            raise StudentError(fn, kind, f"{fn} uses {err['message']}, which is not allowed in this function")
+        if kind == "memory":  # reclaim the memory: fresh worker for the next function
+            self.worker.kill()
+            self.fatal[fn] = StudentError(fn, kind, _failure_text(fn, kind, "", self.limits), err["traceback"])
+            raise self.fatal[fn]
+        if kind == "missing":
+            raise StudentError(fn, kind, f"{fn} is not defined after loading your notebook")
+        if kind == "unserializable":
+            raise StudentError(fn, kind, f"{fn} returned something that cannot be graded: {err['message']}")
+        message = f"{fn} raised {err['type']}: {err['message']}" if err["message"] else f"{fn} raised {err['type']}"
+        if err["type"] == "NotImplementedError":
+            message = f"{fn} is not implemented yet (it raised NotImplementedError)"
+        raise StudentError(fn, kind, message, err["traceback"])
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.kill()
+
+
+class StudentProxy:
+    """What a hidden test sees as `student`: `student.f(*args)` runs f in the sandbox.
+
+    Arguments and results cross as tensors, numbers, tuples and lists only.
+    `student.grad(f, *args, wrt=[i, ...], grad_output=g, output_index=k)` returns the gradients
+    of <f(*args)[k], g> with respect to args[i], computed in the worker.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def call(*args, **kwargs):
+            return self._session.request(name, {"op": "call", "args": list(args), "kwargs": kwargs})
+
+        return call
+
+    def grad(self, fn: str, *args, wrt: list[int], grad_output, output_index: int | None = None, **kwargs):
+        return self._session.request(fn, {"op": "grad", "args": list(args), "kwargs": kwargs, "wrt": list(wrt),
+                                          "grad_output": grad_output, "output_index": output_index})

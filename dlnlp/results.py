@@ -1,0 +1,71 @@
+"""The one results object. results.json (Gradescope's schema), grades.csv, feedback.html and the
+terminal table are renderings of it (see dlnlp/render/)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class TestResult(BaseModel):
+    name: str  # "function: what it checks"
+    function: str
+    test: str  # the pytest function name, the key for per-test points
+    score: float
+    max_score: float
+    status: Literal["passed", "failed"]
+    kind: str = "passed"  # passed | mistake | student | failed | banned | unreadable
+    output: str = ""  # student-facing: a hint, their own error, or the limit hit
+    traceback: str = ""  # the student's traceback, trimmed to their cells
+
+
+class FunctionScore(BaseModel):
+    name: str
+    score: float
+    max_score: float
+    passed: int
+    total: int
+    notes: list[str] = Field(default_factory=list)  # banned API, limit hit, missing, found by name
+
+
+class Results(BaseModel):
+    student: str
+    assignment: str
+    submission: str  # file name of the notebook graded
+    status: Literal["graded", "unreadable"] = "graded"
+    score: float = 0.0
+    max_score: float = 0.0
+    functions: list[FunctionScore] = Field(default_factory=list)
+    tests: list[TestResult] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)  # notebook-level: syntax errors, failed imports
+    isolation: dict = Field(default_factory=dict)  # the sandbox layers that were in force
+    execution_time: float = 0.0
+
+    def status_message(self) -> str:
+        """One line for grades.csv: ok, or what went wrong."""
+        if self.status == "unreadable":
+            return "unreadable notebook: " + (self.problems[0] if self.problems else "")
+        issues = [f"{f.name}: {n}" for f in self.functions for n in f.notes if not n.startswith("found by name")]
+        return "; ".join(issues) if issues else "ok"
+
+    def summary(self) -> str:
+        """The student-facing summary at the top of the feedback."""
+        lines = [f"{self.assignment}: {self.score:g} / {self.max_score:g} points."]
+        lines += [f"- {f.name}: {f.score:g} / {f.max_score:g} ({f.passed}/{f.total} checks passed)"
+                  + "".join(f"\n    {n}" for n in f.notes) for f in self.functions]
+        lines += [f"Note: {p}" for p in self.problems]
+        return "\n".join(lines)
+
+    def to_gradescope(self) -> dict:
+        """Gradescope's results.json: https://gradescope-autograders.readthedocs.io/en/latest/specs/"""
+        return {
+            "score": self.score,
+            "execution_time": round(self.execution_time, 3),
+            "output": self.summary(),
+            "tests": [
+                {"name": t.name, "score": t.score, "max_score": t.max_score, "status": t.status,
+                 "output": t.output + (f"\n\nYour code's traceback:\n{t.traceback}" if t.traceback else "")}
+                for t in self.tests
+            ],
+        }

@@ -1,0 +1,52 @@
+"""Helpers for hidden tests (trusted side only).
+
+A hidden test fails with `Mistake(hint)` when it can say what is wrong: the hint is shown to the
+student, so it names the misconception and never the inputs or expected values. Any other
+failure is reported to the student as a failed check without details.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import torch
+
+
+class Mistake(AssertionError):
+    """A failed hidden check whose message is a hint safe to show the student."""
+
+
+def check(condition: bool, hint: str) -> None:
+    if not condition:
+        raise Mistake(hint)
+
+
+def _close(a: torch.Tensor, b: torch.Tensor, atol: float, rtol: float) -> bool:
+    if a.shape != b.shape:
+        return False
+    a64, b64 = a.double(), b.double()
+    return bool(torch.allclose(a64, b64, atol=atol, rtol=rtol, equal_nan=False))
+
+
+def expect_tensor(actual, what: str) -> torch.Tensor:
+    check(isinstance(actual, torch.Tensor), f"{what} should be a torch.Tensor, got {type(actual).__name__}")
+    return actual
+
+
+def expect_close(actual, expected: torch.Tensor, *, what: str, mistakes: Iterable[tuple[str, torch.Tensor]] = (),
+                 hint: str = "", atol: float = 1e-5, rtol: float = 1e-4) -> None:
+    """Pass when `actual` matches `expected` (compared in float64, any float dtype accepted).
+
+    Otherwise name the first known mistake whose output `actual` matches, or give `hint`.
+    """
+    actual = expect_tensor(actual, what)
+    check(not actual.is_floating_point() or bool(torch.isfinite(actual).all()) or not bool(torch.isfinite(expected).all()),
+          f"{what} contains nan or inf")
+    if _close(actual, expected, atol, rtol):
+        return
+    for mistake_hint, wrong in mistakes:
+        if _close(actual, wrong, atol, rtol):
+            raise Mistake(mistake_hint)
+    if actual.shape != expected.shape:
+        raise Mistake(f"{what} has shape {tuple(actual.shape)}, which does not follow the contract in the docstring")
+    raise Mistake(hint or f"{what} does not match the expected values")

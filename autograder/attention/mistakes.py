@@ -53,10 +53,10 @@ def sdpa_mistakes(q, k, v, mask=None, *, which: str = "output"):
 
 def causal_mistakes(L: int):
     ones = torch.ones(L, L, dtype=torch.bool)
-    return [
+    return [  # the diagonal first: for L = 1, tril(-1) and triu(1) are the same all-False mask
+        ("the diagonal is masked: a position may attend to itself", ones.tril(-1)),
         ("the mask is inverted: True marks the keys a query may attend to (j <= i)", ones.triu(1)),
         ("the mask is inverted: True marks the keys a query may attend to (j <= i)", ones.triu()),
-        ("the diagonal is masked: a position may attend to itself", ones.tril(-1)),
     ]
 
 

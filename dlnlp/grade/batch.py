@@ -49,7 +49,8 @@ class Assignment:
         test_dir = course.hidden_tests(assignment_id)
         if not test_dir.is_dir():
             raise FileNotFoundError(f"{test_dir}: no hidden tests for {assignment_id}")
-        tests = hidden_tests.collect(test_dir)
+        order = list(acfg.functions)
+        tests = sorted(hidden_tests.collect(test_dir), key=lambda t: order.index(t.function) if t.function in order else len(order))
         return cls(assignment_id, acfg, config.limits_for(assignment_id), test_dir, tests,
                    scoring.points_table(acfg, tests, str(course.config_path)))
 
@@ -86,6 +87,10 @@ def grade_submission(a: Assignment, zygote: Zygote, sub: Submission) -> Results:
             notes.setdefault(fn, []).append("found by name, not by its nbgrader cell (was the cell copied or its metadata lost?)")
     for fn, err in session.fatal.items():
         notes.setdefault(fn, []).append(err.message)
+    for fn in a.functions:
+        mine = [o for o in outcomes if o.test.function == fn]
+        if mine and all(o.student_kind == "not_implemented" for o in mine):
+            notes.setdefault(fn, []).append("not implemented yet")
     results.problems = extracted.problems + [f"loading: {p}" for p in session.load_problems]
     results.isolation = session.layers
     return _finish(scoring.score(results, a.config, a.tests, outcomes, a.points, banned, notes), start)

@@ -96,7 +96,7 @@ class Session:
             raise StudentError(fn, kind, f"{fn} returned something that cannot be graded: {err['message']}")
         message = f"{fn} raised {err['type']}: {err['message']}" if err["message"] else f"{fn} raised {err['type']}"
         if err["type"] == "NotImplementedError":
-            message = f"{fn} is not implemented yet (it raised NotImplementedError)"
+            kind, message = "not_implemented", f"{fn} is not implemented yet (it raised NotImplementedError)"
         raise StudentError(fn, kind, message, err["traceback"])
 
     def close(self) -> None:

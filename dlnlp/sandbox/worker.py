@@ -93,6 +93,8 @@ class Session:
             out = fn(*args, **msg.get("kwargs", {}))
             if msg.get("output_index") is not None:
                 out = out[msg["output_index"]]
+            if not isinstance(out, torch.Tensor) or not out.requires_grad:
+                return [None] * len(wrt)  # the graph was cut (detach, numpy): no gradient reaches the inputs
             grads = torch.autograd.grad(out, [args[i] for i in wrt], grad_outputs=msg["grad_output"], allow_unused=True)
             return list(grads)
 

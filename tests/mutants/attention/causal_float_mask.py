@@ -1,0 +1,10 @@
+"""Returns a float 0/1 mask instead of a bool one.
+
+target: causal_mask
+hint: must be a bool tensor
+"""
+import torch
+
+
+def causal_mask(L):
+    return torch.ones(L, L).tril()

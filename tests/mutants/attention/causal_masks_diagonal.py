@@ -1,0 +1,10 @@
+"""Masks the diagonal: a position cannot attend to itself.
+
+target: causal_mask
+hint: the diagonal is masked
+"""
+import torch
+
+
+def causal_mask(L):
+    return torch.ones(L, L, dtype=torch.bool).tril(-1)

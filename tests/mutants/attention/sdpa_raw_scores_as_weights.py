@@ -1,0 +1,16 @@
+"""Returns the raw scaled scores instead of the softmax weights.
+
+target: scaled_dot_product_attention
+hint: raw scores
+"""
+import math
+
+import torch
+
+
+def scaled_dot_product_attention(q, k, v, mask=None):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = torch.softmax(scores, dim=-1)
+    return weights @ v, scores

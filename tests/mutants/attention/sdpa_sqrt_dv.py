@@ -1,0 +1,16 @@
+"""Scales by sqrt(d_v), the value size, instead of sqrt(d_k).
+
+target: scaled_dot_product_attention
+hint: scaled by sqrt(d_v)
+"""
+import math
+
+import torch
+
+
+def scaled_dot_product_attention(q, k, v, mask=None):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(v.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = torch.softmax(scores, dim=-1)
+    return weights @ v, weights

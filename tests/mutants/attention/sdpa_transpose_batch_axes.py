@@ -1,0 +1,16 @@
+"""Uses k.transpose(0, 1), which swaps a batch axis instead of the last two.
+
+target: scaled_dot_product_attention
+hint: raised RuntimeError
+"""
+import math
+
+import torch
+
+
+def scaled_dot_product_attention(q, k, v, mask=None):
+    scores = q @ k.transpose(0, 1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = torch.softmax(scores, dim=-1)
+    return weights @ v, weights

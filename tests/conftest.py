@@ -39,11 +39,12 @@ def release(assignment: str) -> nbformat.NotebookNode:
 
 
 def split_functions(code: str) -> dict[str, str]:
-    """Module source -> {function name: the module's imports + that function}."""
+    """Module source -> {function name: the module's other statements (imports, classes) + that function}."""
     tree = ast.parse(code)
     lines = code.splitlines()
-    imports = [ast.get_source_segment(code, n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
-    return {n.name: "\n".join(imports) + "\n\n\n" + "\n".join(lines[n.lineno - 1 : n.end_lineno])
+    preamble = [ast.get_source_segment(code, n) for n in tree.body
+                if not isinstance(n, ast.FunctionDef) and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+    return {n.name: "\n".join(preamble) + "\n\n\n" + "\n".join(lines[n.lineno - 1 : n.end_lineno])
             for n in tree.body if isinstance(n, ast.FunctionDef)}
 
 

@@ -1,0 +1,94 @@
+"""Is the committed release exactly what nbgrader builds from the authored notebook and the
+reference, and does it hold no solution code and no hidden test?"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import COURSE
+from dlnlp.build.release import build_release
+from dlnlp.build.splice import SpliceError, solved_notebook
+from dlnlp.course import Course
+
+ASSIGNMENTS = list(COURSE.config().assignments)
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory) -> Course:
+    """A copy of the course whose release/ is rebuilt from scratch."""
+    root = tmp_path_factory.mktemp("course")
+    for part in ("assignments", "solutions", "autograder"):
+        shutil.copytree(COURSE.root / part, root / part)
+    shutil.copy(COURSE.config_path, root / "grader_config.yaml")
+    course = Course(root)
+    for a in ASSIGNMENTS:
+        build_release(course, a)
+    return course
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_is_current(rebuilt, assignment):
+    """Does a rebuild reproduce the committed release byte for byte? (if not: `make release`)"""
+    assert rebuilt.release_notebook(assignment).read_bytes() == COURSE.release_notebook(assignment).read_bytes()
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_build_is_reproducible(rebuilt, assignment):
+    first = rebuilt.release_notebook(assignment).read_bytes()
+    build_release(rebuilt, assignment)
+    assert rebuilt.release_notebook(assignment).read_bytes() == first
+
+
+def _code_lines(path: Path) -> set[str]:
+    return {line.strip() for line in path.read_text().splitlines()
+            if line.strip() and not line.strip().startswith(("#", '"""', "import ", "from ", "def ", "return"))
+            and len(line.strip()) > 12}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_holds_no_solution_line(assignment):
+    release = nbformat.read(COURSE.release_notebook(assignment), as_version=4)
+    code = {line.strip() for c in release.cells if c.cell_type == "code" for line in c.source.splitlines()}
+    leaked = _code_lines(COURSE.solution(assignment)) & code
+    assert not leaked, leaked
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_holds_no_hidden_test(assignment):
+    text = COURSE.release_notebook(assignment).read_text()
+    assert "BEGIN HIDDEN TESTS" not in text
+    for path in COURSE.hidden_tests(assignment).glob("test_*.py"):
+        leaked = [line for line in _code_lines(path) if line in text]
+        assert not leaked, f"{path.name}: {leaked[:3]}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_stubs_every_graded_function(assignment):
+    """Is each graded function an nbgrader solution cell whose grade_id is its name, stubbed out,
+    followed by a locked visible-check cell worth the function's points?"""
+    release = nbformat.read(COURSE.release_notebook(assignment), as_version=4)
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in release.cells}
+    for fn, cfg in COURSE.config().assignment(assignment).functions.items():
+        assert cells[fn].metadata.nbgrader["solution"] and "raise NotImplementedError()" in cells[fn].source
+        check = cells[f"check_{fn}"].metadata.nbgrader
+        assert check["locked"] and check["grade"] and check["points"] == cfg.points
+
+
+def test_splice_rejects_a_changed_signature(tmp_path):
+    source = COURSE.source_notebook("attention")
+    solution = tmp_path / "attention.py"
+    solution.write_text(COURSE.solution("attention").read_text().replace("def causal_mask(L):", "def causal_mask(L, device=None):"))
+    with pytest.raises(SpliceError, match="causal_mask's signature differs"):
+        solved_notebook(source, solution)
+
+
+def test_splice_rejects_a_function_without_reference(tmp_path):
+    solution = tmp_path / "attention.py"
+    text = COURSE.solution("attention").read_text()
+    solution.write_text(text.replace("def causal_mask(L):", "def causal_mask_(L):"))
+    with pytest.raises(SpliceError, match="'causal_mask' has no function of that name"):
+        solved_notebook(COURSE.source_notebook("attention"), solution)

@@ -1,0 +1,76 @@
+"""Is only the loadable code of a notebook taken, and is each graded function found?"""
+
+from __future__ import annotations
+
+import nbformat
+
+from dlnlp.grade.extract import extract
+from dlnlp.grade.static_check import banned_uses
+
+
+def _nb(*cells: tuple[str, str | None]) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    for source, grade_id in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        if grade_id:
+            cell.metadata["nbgrader"] = {"grade_id": grade_id, "solution": True}
+        nb.cells.append(cell)
+    return nb
+
+
+def _kept(cell) -> list[str]:
+    import ast
+
+    body = ast.parse(cell.source).body
+    return [type(body[i]).__name__ for i in cell.keep]
+
+
+def test_only_imports_defs_and_constants_are_kept():
+    nb = _nb(("import torch\nD = 4\nX = torch.zeros(3)\nfor i in range(3):\n    print(i)\ndef f():\n    return D\nclass C:\n    pass\ninput()\n", "f"))
+    ex = extract(nb, ["f"])
+    assert _kept(ex.cells[0]) == ["Import", "Assign", "FunctionDef", "ClassDef"]
+
+
+def test_magics_do_not_break_a_cell():
+    ex = extract(_nb(("%matplotlib inline\n!pip install torch\ndef f():\n    return 1\n", "f")), ["f"])
+    assert ex.found_by == {"f": "grade_id"} and not ex.problems
+
+
+def test_graded_cell_wins_over_a_later_redefinition():
+    ex = extract(_nb(("def f():\n    return 1\n", "f"), ("def f():\n    return 2\n", None)), ["f"])
+    assert ex.cells[-1].filename == "<cell 1>"  # loaded last, so it is the f that counts
+
+
+def test_function_is_found_by_name_when_metadata_is_lost():
+    ex = extract(_nb(("def g():\n    pass\n", None), ("def f():\n    return 1\n", None)), ["f"])
+    assert ex.found_by == {"f": "name"}
+
+
+def test_missing_and_renamed_functions_are_explained():
+    ex = extract(_nb(("def f_old():\n    return 1\n", "f")), ["f", "g"])
+    assert "no longer defines f" in ex.missing["f"] and "not defined" in ex.missing["g"]
+
+
+def test_syntax_error_names_the_cell_and_the_function():
+    ex = extract(_nb(("import torch\n", None), ("def f(:\n", "f")), ["f"])
+    assert "cell 2" in ex.problems[0] and "syntax error" in ex.missing["f"]
+
+
+def test_static_check_sees_aliases_and_getattr_strings():
+    banned = ["torch.nn.functional.scaled_dot_product_attention"]
+    ex = extract(_nb(("from torch.nn.functional import scaled_dot_product_attention as sdpa\n"
+                      "def a(q):\n    return sdpa(q, q, q)\n"
+                      "def b(q):\n    import torch.nn.functional as F\n    return getattr(F, 'scaled_dot_product_attention')(q, q, q)\n"
+                      "def c(q):\n    '''Unlike scaled_dot_product_attention in torch, mine is my own.'''\n    return q\n", None)),
+                 ["a", "b", "c"])
+    assert banned_uses(ex, "a", banned) == banned
+    assert banned_uses(ex, "b", banned) == banned
+    assert banned_uses(ex, "c", banned) == []
+
+
+def test_own_function_with_a_banned_name_is_not_flagged():
+    banned = ["torch.nn.functional.scaled_dot_product_attention"]
+    ex = extract(_nb(("def scaled_dot_product_attention(q):\n    return q\n", None),
+                     ("def mha(q):\n    return scaled_dot_product_attention(q)\n", None)),
+                 ["scaled_dot_product_attention", "mha"])
+    assert banned_uses(ex, "mha", banned) == []

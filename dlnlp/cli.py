@@ -19,16 +19,23 @@ def _course(root: Path | None) -> Course:
         raise click.ClickException(str(e)) from None
 
 
-root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                           help="Course folder holding grader_config.yaml (default: found from the working directory).")
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Course folder holding grader_config.yaml (default: found from the working directory).",
+)
 
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log every submission.")
 def main(verbose: bool) -> None:
     """dlnlp: build and grade the Deep Learning Foundations for NLP assignments."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
 
 
 @main.command()
@@ -50,8 +57,13 @@ def build(assignments: tuple[str, ...], root: Path | None) -> None:
 @main.command()
 @click.argument("assignment")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for <student>/results.json, <student>/feedback.html and grades.csv.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for <student>/results.json, <student>/feedback.html and grades.csv.",
+)
 @root_option
 def grade(assignment: str, paths: tuple[Path, ...], out_dir: Path, root: Path | None) -> None:
     """Grade submitted notebooks (files, folders, or nbgrader's submitted/ layout).
@@ -69,7 +81,9 @@ def grade(assignment: str, paths: tuple[Path, ...], out_dir: Path, root: Path | 
         raise click.ClickException(str(e)) from None
     functions = list(course.config().assignment(assignment).functions)
     click.echo(grade_table(results, functions))
-    click.echo(f"\n{len(results)} graded; results in {out_dir}/<student>/, table in {out_dir / 'grades.csv'}")
+    click.echo(
+        f"\n{len(results)} graded; results in {out_dir}/<student>/, table in {out_dir / 'grades.csv'}"
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ class _Strict(BaseModel):
 
 
 class Limits(_Strict):
-    call_seconds: float = Field(10, gt=0, description="wall-clock seconds per call into student code")
+    call_seconds: float = Field(
+        10, gt=0, description="wall-clock seconds per call into student code"
+    )
     memory_mb: int = Field(1024, gt=0, description="memory the worker may add on top of torch")
     total_seconds: float = Field(120, gt=0, description="wall-clock budget for one submission")
 
@@ -35,12 +37,16 @@ class LimitsOverride(_Strict):
 class FunctionConfig(_Strict):
     points: float = Field(gt=0)
     tests: dict[str, float] = Field(default_factory=dict, description="points for single tests")
-    banned: list[str] = Field(default_factory=list, description="dotted APIs the student may not use")
+    banned: list[str] = Field(
+        default_factory=list, description="dotted APIs the student may not use"
+    )
 
     @model_validator(mode="after")
     def _tests_fit_in_points(self) -> FunctionConfig:
         if sum(self.tests.values()) > self.points + 1e-9:
-            raise ValueError(f"test points {sum(self.tests.values())} exceed the function's {self.points}")
+            raise ValueError(
+                f"test points {sum(self.tests.values())} exceed the function's {self.points}"
+            )
         return self
 
 
@@ -63,7 +69,9 @@ class GraderConfig(_Strict):
             return self.assignments[assignment_id]
         except KeyError:
             known = ", ".join(sorted(self.assignments)) or "none"
-            raise ConfigError(f"unknown assignment {assignment_id!r} (configured: {known})") from None
+            raise ConfigError(
+                f"unknown assignment {assignment_id!r} (configured: {known})"
+            ) from None
 
     def limits_for(self, assignment_id: str) -> Limits:
         override = self.assignment(assignment_id).limits.model_dump(exclude_none=True)
@@ -75,7 +83,9 @@ def load_config(path: Path) -> GraderConfig:
     try:
         raw = yaml.safe_load(path.read_text())
     except FileNotFoundError:
-        raise ConfigError(f"{path}: not found; create it (see README, 'grader_config.yaml')") from None
+        raise ConfigError(
+            f"{path}: not found; create it (see README, 'grader_config.yaml')"
+        ) from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{path}: not valid YAML: {e}") from None
     try:

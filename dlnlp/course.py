@@ -19,8 +19,10 @@ class Course:
         for folder in (here, *here.parents):
             if (folder / "grader_config.yaml").is_file():
                 return cls(folder)
-        raise ConfigError(f"no grader_config.yaml in {here} or any folder above it; run dlnlp from the course "
-                          "repository or pass --root")
+        raise ConfigError(
+            f"no grader_config.yaml in {here} or any folder above it; run dlnlp from the course "
+            "repository or pass --root"
+        )
 
     @property
     def config_path(self) -> Path:

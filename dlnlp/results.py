@@ -8,6 +8,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 
+def points(x: float) -> str:
+    """Points for people: at most two decimals, no trailing zeros (0.67, 4, 5.33)."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
 class TestResult(BaseModel):
     name: str  # "function: what it checks"
     function: str
@@ -38,7 +43,9 @@ class Results(BaseModel):
     max_score: float = 0.0
     functions: list[FunctionScore] = Field(default_factory=list)
     tests: list[TestResult] = Field(default_factory=list)
-    problems: list[str] = Field(default_factory=list)  # notebook-level: syntax errors, failed imports
+    problems: list[str] = Field(
+        default_factory=list
+    )  # notebook-level: syntax errors, failed imports
     isolation: dict = Field(default_factory=dict)  # the sandbox layers that were in force
     execution_time: float = 0.0
 
@@ -46,14 +53,22 @@ class Results(BaseModel):
         """One line for grades.csv: ok, or what went wrong."""
         if self.status == "unreadable":
             return "unreadable notebook: " + (self.problems[0] if self.problems else "")
-        issues = [f"{f.name}: {n}" for f in self.functions for n in f.notes if not n.startswith("found by name")]
+        issues = [
+            f"{f.name}: {n}"
+            for f in self.functions
+            for n in f.notes
+            if not n.startswith("found by name")
+        ]
         return "; ".join(issues) if issues else "ok"
 
     def summary(self) -> str:
         """The student-facing summary at the top of the feedback."""
-        lines = [f"{self.assignment}: {self.score:g} / {self.max_score:g} points."]
-        lines += [f"- {f.name}: {f.score:g} / {f.max_score:g} ({f.passed}/{f.total} checks passed)"
-                  + "".join(f"\n    {n}" for n in f.notes) for f in self.functions]
+        lines = [f"{self.assignment}: {points(self.score)} / {points(self.max_score)} points."]
+        lines += [
+            f"- {f.name}: {points(f.score)} / {points(f.max_score)} ({f.passed}/{f.total} checks passed)"
+            + "".join(f"\n    {n}" for n in f.notes)
+            for f in self.functions
+        ]
         lines += [f"Note: {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -64,8 +79,14 @@ class Results(BaseModel):
             "execution_time": round(self.execution_time, 3),
             "output": self.summary(),
             "tests": [
-                {"name": t.name, "score": t.score, "max_score": t.max_score, "status": t.status,
-                 "output": t.output + (f"\n\nYour code's traceback:\n{t.traceback}" if t.traceback else "")}
+                {
+                    "name": t.name,
+                    "score": t.score,
+                    "max_score": t.max_score,
+                    "status": t.status,
+                    "output": t.output
+                    + (f"\n\nYour code's traceback:\n{t.traceback}" if t.traceback else ""),
+                }
                 for t in self.tests
             ],
         }

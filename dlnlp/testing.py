@@ -21,19 +21,32 @@ def check(condition: bool, hint: str) -> None:
         raise Mistake(hint)
 
 
-def _close(a: torch.Tensor, b: torch.Tensor, atol: float, rtol: float, equal_nan: bool = False) -> bool:
+def _close(
+    a: torch.Tensor, b: torch.Tensor, atol: float, rtol: float, equal_nan: bool = False
+) -> bool:
     if a.shape != b.shape:
         return False
     return bool(torch.allclose(a.double(), b.double(), atol=atol, rtol=rtol, equal_nan=equal_nan))
 
 
 def expect_tensor(actual, what: str) -> torch.Tensor:
-    check(isinstance(actual, torch.Tensor), f"{what} should be a torch.Tensor, got {type(actual).__name__}")
+    check(
+        isinstance(actual, torch.Tensor),
+        f"{what} should be a torch.Tensor, got {type(actual).__name__}",
+    )
     return actual
 
 
-def expect_close(actual, expected: torch.Tensor, *, what: str, mistakes: Iterable[tuple[str, torch.Tensor]] = (),
-                 hint: str = "", atol: float = 1e-5, rtol: float = 1e-4) -> None:
+def expect_close(
+    actual,
+    expected: torch.Tensor,
+    *,
+    what: str,
+    mistakes: Iterable[tuple[str, torch.Tensor]] = (),
+    hint: str = "",
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+) -> None:
     """Pass when `actual` matches `expected` (compared in float64, any float dtype accepted).
 
     Otherwise name the first known mistake whose output `actual` matches, or give `hint`.
@@ -44,7 +57,12 @@ def expect_close(actual, expected: torch.Tensor, *, what: str, mistakes: Iterabl
     for mistake_hint, wrong in mistakes:  # a known mistake may produce nan too (fully masked rows)
         if _close(actual, wrong, atol, rtol, equal_nan=True):
             raise Mistake(mistake_hint)
-    check(not actual.is_floating_point() or bool(torch.isfinite(actual).all()), f"{what} contains nan or inf")
+    check(
+        not actual.is_floating_point() or bool(torch.isfinite(actual).all()),
+        f"{what} contains nan or inf",
+    )
     if actual.shape != expected.shape:
-        raise Mistake(f"{what} has shape {tuple(actual.shape)}, which does not follow the contract in the docstring")
+        raise Mistake(
+            f"{what} has shape {tuple(actual.shape)}, which does not follow the contract in the docstring"
+        )
     raise Mistake(hint or f"{what} does not match the expected values")

@@ -42,10 +42,17 @@ def split_functions(code: str) -> dict[str, str]:
     """Module source -> {function name: the module's other statements (imports, classes) + that function}."""
     tree = ast.parse(code)
     lines = code.splitlines()
-    preamble = [ast.get_source_segment(code, n) for n in tree.body
-                if not isinstance(n, ast.FunctionDef) and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
-    return {n.name: "\n".join(preamble) + "\n\n\n" + "\n".join(lines[n.lineno - 1 : n.end_lineno])
-            for n in tree.body if isinstance(n, ast.FunctionDef)}
+    preamble = [
+        ast.get_source_segment(code, n)
+        for n in tree.body
+        if not isinstance(n, ast.FunctionDef)
+        and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
+    ]
+    return {
+        n.name: "\n".join(preamble) + "\n\n\n" + "\n".join(lines[n.lineno - 1 : n.end_lineno])
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef)
+    }
 
 
 def with_code(assignment: str, code: str) -> nbformat.NotebookNode:
@@ -60,7 +67,9 @@ def with_code(assignment: str, code: str) -> nbformat.NotebookNode:
     return nb
 
 
-def grade_notebooks(assignment: str, notebooks: dict[str, nbformat.NotebookNode | bytes], folder: Path) -> dict[str, Results]:
+def grade_notebooks(
+    assignment: str, notebooks: dict[str, nbformat.NotebookNode | bytes], folder: Path
+) -> dict[str, Results]:
     """Write each notebook as <student>.ipynb under folder/in and grade them in one batch."""
     subs = folder / "in"
     subs.mkdir(parents=True, exist_ok=True)

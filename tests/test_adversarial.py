@@ -16,7 +16,9 @@ import pytest
 
 from conftest import REPO, full_marks, function_scores, grade_notebooks, solved, with_code
 
-CORRECT_CAUSAL = "import torch\n\ndef causal_mask(L):\n    return torch.ones(L, L, dtype=torch.bool).tril()\n"
+CORRECT_CAUSAL = (
+    "import torch\n\ndef causal_mask(L):\n    return torch.ones(L, L, dtype=torch.bool).tril()\n"
+)
 
 CASES = {
     "infinite-loop": """
@@ -172,7 +174,9 @@ def _no_metadata_shuffled() -> nbformat.NotebookNode:
 
 def _without_cell(grade_id: str) -> nbformat.NotebookNode:
     nb = solved("attention")
-    nb.cells = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != grade_id]
+    nb.cells = [
+        c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != grade_id
+    ]
     return nb
 
 
@@ -218,7 +222,9 @@ def batch(tmp_path_factory, listener):
         "deleted-cell": _without_cell("causal_mask"),
         "lost-metadata": _no_metadata_shuffled(),
         "syntax-error": _syntax_error_in("sinusoidal_positional_encoding"),
-        "top-level-code": _with_scratch_cell("print('training...')\nname = input('name? ')\nwhile True:\n    pass\n"),
+        "top-level-code": _with_scratch_cell(
+            "print('training...')\nname = input('name? ')\nwhile True:\n    pass\n"
+        ),
     }
     results = grade_notebooks("attention", notebooks, folder)
     return results, out
@@ -230,7 +236,9 @@ def _only_zero(r, *broken):
         if fn in broken:
             assert scores[fn] == 0, f"{fn} earned {scores[fn]}"
         elif fn not in ("multi_head_attention",) or "scaled_dot_product_attention" not in broken:
-            assert scores[fn] == full[fn], f"{fn} lost points: {[t.output for t in r.tests if t.function == fn]}"
+            assert scores[fn] == full[fn], (
+                f"{fn} lost points: {[t.output for t in r.tests if t.function == fn]}"
+            )
 
 
 def _notes(r, fn):
@@ -308,14 +316,18 @@ def test_network_is_unreachable(batch, listener):
 def test_banned_api_scores_zero_with_its_name(batch):
     r = batch[0]["banned-direct"]
     _only_zero(r, "scaled_dot_product_attention", "multi_head_attention")
-    assert "torch.nn.functional.scaled_dot_product_attention" in _notes(r, "scaled_dot_product_attention")
+    assert "torch.nn.functional.scaled_dot_product_attention" in _notes(
+        r, "scaled_dot_product_attention"
+    )
     assert "torch.nn.MultiheadAttention" in _notes(r, "multi_head_attention")
 
 
 def test_banned_api_reached_dynamically_is_seen_at_run_time(batch):
     r = batch[0]["banned-dynamic"]
     _only_zero(r, "scaled_dot_product_attention")
-    assert "torch.nn.functional.scaled_dot_product_attention" in _notes(r, "scaled_dot_product_attention")
+    assert "torch.nn.functional.scaled_dot_product_attention" in _notes(
+        r, "scaled_dot_product_attention"
+    )
 
 
 def test_unsafe_return_value_is_refused(batch):
@@ -325,7 +337,9 @@ def test_unsafe_return_value_is_refused(batch):
     assert not os.path.exists("/tmp/dlnlp-pwned")
 
 
-@pytest.mark.parametrize("student", ["corrupt-json", "not-a-notebook", "empty-file", "binary-garbage"])
+@pytest.mark.parametrize(
+    "student", ["corrupt-json", "not-a-notebook", "empty-file", "binary-garbage"]
+)
 def test_unreadable_notebook_gets_a_clear_message(batch, student):
     r = batch[0][student]
     assert r.status == "unreadable" and r.score == 0

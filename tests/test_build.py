@@ -33,7 +33,10 @@ def rebuilt(tmp_path_factory) -> Course:
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_is_current(rebuilt, assignment):
     """Does a rebuild reproduce the committed release byte for byte? (if not: `make release`)"""
-    assert rebuilt.release_notebook(assignment).read_bytes() == COURSE.release_notebook(assignment).read_bytes()
+    assert (
+        rebuilt.release_notebook(assignment).read_bytes()
+        == COURSE.release_notebook(assignment).read_bytes()
+    )
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -44,15 +47,24 @@ def test_build_is_reproducible(rebuilt, assignment):
 
 
 def _code_lines(path: Path) -> set[str]:
-    return {line.strip() for line in path.read_text().splitlines()
-            if line.strip() and not line.strip().startswith(("#", '"""', "import ", "from ", "def ", "return"))
-            and len(line.strip()) > 12}
+    return {
+        line.strip()
+        for line in path.read_text().splitlines()
+        if line.strip()
+        and not line.strip().startswith(("#", '"""', "import ", "from ", "def ", "return"))
+        and len(line.strip()) > 12
+    }
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_holds_no_solution_line(assignment):
     release = nbformat.read(COURSE.release_notebook(assignment), as_version=4)
-    code = {line.strip() for c in release.cells if c.cell_type == "code" for line in c.source.splitlines()}
+    code = {
+        line.strip()
+        for c in release.cells
+        if c.cell_type == "code"
+        for line in c.source.splitlines()
+    }
     leaked = _code_lines(COURSE.solution(assignment)) & code
     assert not leaked, leaked
 
@@ -73,7 +85,10 @@ def test_release_stubs_every_graded_function(assignment):
     release = nbformat.read(COURSE.release_notebook(assignment), as_version=4)
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in release.cells}
     for fn, cfg in COURSE.config().assignment(assignment).functions.items():
-        assert cells[fn].metadata.nbgrader["solution"] and "raise NotImplementedError()" in cells[fn].source
+        assert (
+            cells[fn].metadata.nbgrader["solution"]
+            and "raise NotImplementedError()" in cells[fn].source
+        )
         check = cells[f"check_{fn}"].metadata.nbgrader
         assert check["locked"] and check["grade"] and check["points"] == cfg.points
 
@@ -81,7 +96,11 @@ def test_release_stubs_every_graded_function(assignment):
 def test_splice_rejects_a_changed_signature(tmp_path):
     source = COURSE.source_notebook("attention")
     solution = tmp_path / "attention.py"
-    solution.write_text(COURSE.solution("attention").read_text().replace("def causal_mask(L):", "def causal_mask(L, device=None):"))
+    solution.write_text(
+        COURSE.solution("attention")
+        .read_text()
+        .replace("def causal_mask(L):", "def causal_mask(L, device=None):")
+    )
     with pytest.raises(SpliceError, match="causal_mask's signature differs"):
         solved_notebook(source, solution)
 

@@ -11,7 +11,10 @@ from dlnlp.config import ConfigError, load_config
 def test_shipped_config_loads():
     config = COURSE.config()
     assert config.assignment("attention").max_score == 10
-    assert "torch.nn.MultiheadAttention" in config.assignment("attention").functions["multi_head_attention"].banned
+    assert (
+        "torch.nn.MultiheadAttention"
+        in config.assignment("attention").functions["multi_head_attention"].banned
+    )
 
 
 def _write(tmp_path, text):
@@ -24,7 +27,9 @@ def test_unknown_key_is_named_with_the_file(tmp_path):
     path = _write(tmp_path, "assignments:\n  a:\n    functions:\n      f:\n        pionts: 3\n")
     with pytest.raises(ConfigError) as e:
         load_config(path)
-    assert str(path) in str(e.value) and "assignments.a.functions.f.pionts: unknown key" in str(e.value)
+    assert str(path) in str(e.value) and "assignments.a.functions.f.pionts: unknown key" in str(
+        e.value
+    )
 
 
 def test_wrong_type_is_named(tmp_path):
@@ -34,7 +39,10 @@ def test_wrong_type_is_named(tmp_path):
 
 
 def test_per_test_points_cannot_exceed_the_function(tmp_path):
-    path = _write(tmp_path, "assignments:\n  a:\n    functions:\n      f:\n        points: 1\n        tests: {test_x: 2}\n")
+    path = _write(
+        tmp_path,
+        "assignments:\n  a:\n    functions:\n      f:\n        points: 1\n        tests: {test_x: 2}\n",
+    )
     with pytest.raises(ConfigError, match="exceed"):
         load_config(path)
 
@@ -47,6 +55,9 @@ def test_invalid_yaml_and_missing_file_are_explained(tmp_path):
 
 
 def test_limits_can_be_overridden_per_assignment(tmp_path):
-    path = _write(tmp_path, "limits: {call_seconds: 5}\nassignments:\n  a:\n    limits: {memory_mb: 300}\n    functions:\n      f: {points: 1}\n")
+    path = _write(
+        tmp_path,
+        "limits: {call_seconds: 5}\nassignments:\n  a:\n    limits: {memory_mb: 300}\n    functions:\n      f: {points: 1}\n",
+    )
     limits = load_config(path).limits_for("a")
     assert (limits.call_seconds, limits.memory_mb) == (5, 300)

@@ -26,13 +26,20 @@ def _kept(cell) -> list[str]:
 
 
 def test_only_imports_defs_and_constants_are_kept():
-    nb = _nb(("import torch\nD = 4\nX = torch.zeros(3)\nfor i in range(3):\n    print(i)\ndef f():\n    return D\nclass C:\n    pass\ninput()\n", "f"))
+    nb = _nb(
+        (
+            "import torch\nD = 4\nX = torch.zeros(3)\nfor i in range(3):\n    print(i)\ndef f():\n    return D\nclass C:\n    pass\ninput()\n",
+            "f",
+        )
+    )
     ex = extract(nb, ["f"])
     assert _kept(ex.cells[0]) == ["Import", "Assign", "FunctionDef", "ClassDef"]
 
 
 def test_magics_do_not_break_a_cell():
-    ex = extract(_nb(("%matplotlib inline\n!pip install torch\ndef f():\n    return 1\n", "f")), ["f"])
+    ex = extract(
+        _nb(("%matplotlib inline\n!pip install torch\ndef f():\n    return 1\n", "f")), ["f"]
+    )
     assert ex.found_by == {"f": "grade_id"} and not ex.problems
 
 
@@ -58,11 +65,18 @@ def test_syntax_error_names_the_cell_and_the_function():
 
 def test_static_check_sees_aliases_and_getattr_strings():
     banned = ["torch.nn.functional.scaled_dot_product_attention"]
-    ex = extract(_nb(("from torch.nn.functional import scaled_dot_product_attention as sdpa\n"
-                      "def a(q):\n    return sdpa(q, q, q)\n"
-                      "def b(q):\n    import torch.nn.functional as F\n    return getattr(F, 'scaled_dot_product_attention')(q, q, q)\n"
-                      "def c(q):\n    '''Unlike scaled_dot_product_attention in torch, mine is my own.'''\n    return q\n", None)),
-                 ["a", "b", "c"])
+    ex = extract(
+        _nb(
+            (
+                "from torch.nn.functional import scaled_dot_product_attention as sdpa\n"
+                "def a(q):\n    return sdpa(q, q, q)\n"
+                "def b(q):\n    import torch.nn.functional as F\n    return getattr(F, 'scaled_dot_product_attention')(q, q, q)\n"
+                "def c(q):\n    '''Unlike scaled_dot_product_attention in torch, mine is my own.'''\n    return q\n",
+                None,
+            )
+        ),
+        ["a", "b", "c"],
+    )
     assert banned_uses(ex, "a", banned) == banned
     assert banned_uses(ex, "b", banned) == banned
     assert banned_uses(ex, "c", banned) == []
@@ -70,7 +84,11 @@ def test_static_check_sees_aliases_and_getattr_strings():
 
 def test_own_function_with_a_banned_name_is_not_flagged():
     banned = ["torch.nn.functional.scaled_dot_product_attention"]
-    ex = extract(_nb(("def scaled_dot_product_attention(q):\n    return q\n", None),
-                     ("def mha(q):\n    return scaled_dot_product_attention(q)\n", None)),
-                 ["scaled_dot_product_attention", "mha"])
+    ex = extract(
+        _nb(
+            ("def scaled_dot_product_attention(q):\n    return q\n", None),
+            ("def mha(q):\n    return scaled_dot_product_attention(q)\n", None),
+        ),
+        ["scaled_dot_product_attention", "mha"],
+    )
     assert banned_uses(ex, "mha", banned) == []

@@ -18,7 +18,9 @@ from conftest import COURSE, REPO, grade_notebooks, release, solved
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("basic")
-    results = grade_notebooks("attention", {"reference": solved("attention"), "stub": release("attention")}, folder)
+    results = grade_notebooks(
+        "attention", {"reference": solved("attention"), "stub": release("attention")}, folder
+    )
     return results, folder / "out"
 
 
@@ -61,9 +63,14 @@ def _hidden_fragments() -> list[str]:
     """Distinctive lines of the hidden tests and of the reference: none may reach a student."""
     lines = []
     for path in [*COURSE.hidden_tests("attention").glob("*.py"), COURSE.solution("attention")]:
-        lines += [line.strip() for line in path.read_text().splitlines()
-                  if len(line.strip()) > 25 and not line.strip().startswith(("#", '"""', "import", "from", "def "))
-                  and "Hint" not in line and '("' not in line[:8]]
+        lines += [
+            line.strip()
+            for line in path.read_text().splitlines()
+            if len(line.strip()) > 25
+            and not line.strip().startswith(("#", '"""', "import", "from", "def "))
+            and "Hint" not in line
+            and '("' not in line[:8]
+        ]
     return lines
 
 
@@ -97,10 +104,24 @@ def test_cli_grades_nbgrader_layout_and_exits_zero(tmp_path):
         folder = tmp_path / "course" / "submitted" / student / "attention"
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / "attention.ipynb")
-    (tmp_path / "course" / "submitted" / "carol" / "attention").mkdir(parents=True)  # submitted nothing
+    (tmp_path / "course" / "submitted" / "carol" / "attention").mkdir(
+        parents=True
+    )  # submitted nothing
     dlnlp = Path(sys.executable).parent / "dlnlp"
-    proc = subprocess.run([str(dlnlp), "grade", "attention", str(tmp_path / "course"), "--out", str(tmp_path / "out")],
-                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            str(dlnlp),
+            "grade",
+            "attention",
+            str(tmp_path / "course"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"alice\s+4/4\s+1/1\s+3/3\s+2/2\s+10/10\s+ok", proc.stdout)
     assert (tmp_path / "out" / "carol" / "results.json").exists()
@@ -110,15 +131,22 @@ def test_cli_grades_nbgrader_layout_and_exits_zero(tmp_path):
 def test_cli_explains_what_it_cannot_do(tmp_path):
     """A missing path or unknown assignment exits non-zero with a message naming it."""
     dlnlp = Path(sys.executable).parent / "dlnlp"
-    missing = subprocess.run([str(dlnlp), "grade", "attention", str(tmp_path / "nope"), "--out", str(tmp_path / "o")],
-                             cwd=REPO, capture_output=True, text=True)
+    missing = subprocess.run(
+        [str(dlnlp), "grade", "attention", str(tmp_path / "nope"), "--out", str(tmp_path / "o")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert missing.returncode != 0 and "nope: no such file or folder" in missing.stderr
-    unknown = subprocess.run([str(dlnlp), "grade", "attentoin", str(tmp_path), "--out", str(tmp_path / "o")],
-                             cwd=REPO, capture_output=True, text=True)
+    unknown = subprocess.run(
+        [str(dlnlp), "grade", "attentoin", str(tmp_path), "--out", str(tmp_path / "o")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert unknown.returncode != 0 and "unknown assignment 'attentoin'" in unknown.stderr
 
 
 def test_results_are_rewritten_atomically(graded):
     """No temporary files are left next to results."""
     assert not list(graded[1].rglob("*.tmp"))
-

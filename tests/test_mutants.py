@@ -17,7 +17,11 @@ ALTERNATIVES = sorted((HERE / "alternatives" / "attention").glob("*.py"))
 def _header(path: Path) -> dict[str, str]:
     """The `key: value` lines of a mutant's docstring."""
     doc = path.read_text().split('"""')[1]
-    return dict(line.split(": ", 1) for line in doc.splitlines() if ": " in line and line.split(": ")[0] in ("target", "hint"))
+    return dict(
+        line.split(": ", 1)
+        for line in doc.splitlines()
+        if ": " in line and line.split(": ")[0] in ("target", "hint")
+    )
 
 
 @pytest.fixture(scope="module")

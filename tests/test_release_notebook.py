@@ -20,7 +20,9 @@ def test_visible_checks_pass_for_the_reference_without_stderr(assignment):
     nb = _run(solved(assignment))
     for cell in nb.cells:
         for out in cell.get("outputs", []):
-            assert not (out.get("output_type") == "stream" and out.get("name") == "stderr"), out.get("text")
+            assert not (out.get("output_type") == "stream" and out.get("name") == "stderr"), (
+                out.get("text")
+            )
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     assert printed.count("✓") >= 4
 

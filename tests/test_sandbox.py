@@ -17,7 +17,12 @@ from dlnlp.sandbox.client import WorkerFailure, Zygote
 
 @pytest.fixture(scope="module")
 def zygote():
-    with Zygote(["torch.nn.functional.scaled_dot_product_attention"], [str(p) for p in COURSE.secrets()], 512, 60) as z:
+    with Zygote(
+        ["torch.nn.functional.scaled_dot_product_attention"],
+        [str(p) for p in COURSE.secrets()],
+        512,
+        60,
+    ) as z:
         yield z
 
 
@@ -25,39 +30,55 @@ def _load(worker, source: str) -> dict:
     import ast
 
     keep = list(range(len(ast.parse(source).body)))
-    return worker.request({"op": "load", "cells": [{"filename": "<cell 1>", "source": source, "keep": keep}]}, 10)
+    return worker.request(
+        {"op": "load", "cells": [{"filename": "<cell 1>", "source": source, "keep": keep}]}, 10
+    )
 
 
 def test_layers_in_force_are_reported(zygote):
     """Are the layers this machine offers all in force (root, Landlock ABI >= 1)?"""
     w = zygote.spawn()
     w.kill()
-    assert set(w.layers) == {"pid_namespace", "net_namespace", "mount_namespace", "rlimits", "unprivileged_user", "landlock"}
+    assert set(w.layers) == {
+        "pid_namespace",
+        "net_namespace",
+        "mount_namespace",
+        "rlimits",
+        "unprivileged_user",
+        "landlock",
+    }
     if landlock.abi_version():
         assert w.layers["landlock"] >= 1
     if os.geteuid() == 0:
-        assert w.layers["unprivileged_user"] and w.layers["pid_namespace"] and w.layers["net_namespace"]
+        assert (
+            w.layers["unprivileged_user"]
+            and w.layers["pid_namespace"]
+            and w.layers["net_namespace"]
+        )
 
 
 def test_worker_cannot_read_secrets_or_write_outside_scratch(zygote):
     w = zygote.spawn()
-    _load(w, f"""
+    _load(
+        w,
+        f"""
 import os
 def probe():
     seen = []
-    for p in [{str(COURSE.solution('attention'))!r}, {str(COURSE.config_path)!r}, "/root/.bash_history"]:
+    for p in [{str(COURSE.solution("attention"))!r}, {str(COURSE.config_path)!r}, "/root/.bash_history"]:
         try:
             open(p).read(1)
             seen.append(p)
         except OSError:
             pass
     try:
-        open({str(COURSE.root / 'pwned.txt')!r}, "w").write("x")
+        open({str(COURSE.root / "pwned.txt")!r}, "w").write("x")
         seen.append("wrote")
     except OSError:
         pass
     return seen
-""")
+""",
+    )
     try:
         assert w.request({"op": "call", "fn": "probe"}, 10)["value"] == []
     finally:
@@ -84,9 +105,16 @@ def test_timeout_kills_the_worker(zygote):
 
 
 def test_tensors_round_trip_exactly():
-    value = {"a": (torch.randn(2, 3, dtype=torch.float64), None, [1, 2.5, True, "x"]), "m": torch.ones(2, dtype=torch.bool)}
+    value = {
+        "a": (torch.randn(2, 3, dtype=torch.float64), None, [1, 2.5, True, "x"]),
+        "m": torch.ones(2, dtype=torch.bool),
+    }
     back = codec.decode(codec.encode(value))
-    assert torch.equal(back["a"][0], value["a"][0]) and back["a"][1:] == value["a"][1:] and torch.equal(back["m"], value["m"])
+    assert (
+        torch.equal(back["a"][0], value["a"][0])
+        and back["a"][1:] == value["a"][1:]
+        and torch.equal(back["m"], value["m"])
+    )
 
 
 def test_codec_refuses_objects_it_cannot_represent():

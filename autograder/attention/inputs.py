@@ -5,8 +5,11 @@ import torch
 
 def qkv(*batch, L_q=4, L_k=6, d_k=5, d_v=7, seed=0):
     g = torch.Generator().manual_seed(seed)
-    return (torch.randn(*batch, L_q, d_k, generator=g), torch.randn(*batch, L_k, d_k, generator=g),
-            torch.randn(*batch, L_k, d_v, generator=g))
+    return (
+        torch.randn(*batch, L_q, d_k, generator=g),
+        torch.randn(*batch, L_k, d_k, generator=g),
+        torch.randn(*batch, L_k, d_v, generator=g),
+    )
 
 
 def random_mask(*shape, seed=0):

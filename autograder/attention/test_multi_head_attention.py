@@ -21,8 +21,9 @@ def torch_mha(x_q, x_k, x_v, W_q, W_k, W_v, W_o, h, mask=None):
     """(output, per-head weights) from nn.MultiheadAttention; its bool attn_mask means True = NOT allowed."""
     attn_mask = None if mask is None else (~mask).repeat_interleave(h, dim=0)  # (B*h, L_q, L_k)
     with torch.no_grad():
-        return torch_module(W_q, W_k, W_v, W_o, h)(x_q, x_k, x_v, attn_mask=attn_mask, need_weights=True,
-                                                   average_attn_weights=False)
+        return torch_module(W_q, W_k, W_v, W_o, h)(
+            x_q, x_k, x_v, attn_mask=attn_mask, need_weights=True, average_attn_weights=False
+        )
 
 
 def test_matches_torch_module(student):
@@ -40,8 +41,10 @@ def test_mask_applies_to_every_head(student):
     mask = random_mask(3, 4, 6, seed=1)
     out, w = student.multi_head_attention(*args, 3, mask)
     exp_out, exp_w = torch_mha(*args, 3, mask)
-    check(bool((w.expand(3, 3, 4, 6)[~mask.unsqueeze(1).expand(3, 3, 4, 6)] == 0).all()),
-          "masked keys must get 0 weight in every head: give the mask a head axis, (B, 1, L_q, L_k)")
+    check(
+        bool((w.expand(3, 3, 4, 6)[~mask.unsqueeze(1).expand(3, 3, 4, 6)] == 0).all()),
+        "masked keys must get 0 weight in every head: give the mask a head axis, (B, 1, L_q, L_k)",
+    )
     expect_close(out, exp_out, what="the masked output", mistakes=mha_mistakes(*args, 3, mask))
     expect_close(w, exp_w, what="the masked weights")
 
@@ -57,10 +60,17 @@ def test_gradients_reach_every_projection(student):
     """gradients flow to W_q, W_k, W_v and W_o as through torch's module"""
     args = mha_inputs(seed=3)
     g = torch.randn(2, 3, 8, generator=torch.Generator().manual_seed(3))
-    grads = student.grad("multi_head_attention", *args, 2, wrt=[3, 4, 5, 6], output_index=0, grad_output=g)
+    grads = student.grad(
+        "multi_head_attention", *args, 2, wrt=[3, 4, 5, 6], output_index=0, grad_output=g
+    )
     m = torch_module(*args[3:], 2)
     out, _ = m(*args[:3], need_weights=False)
     d_in, d_out = torch.autograd.grad(out, [m.in_proj_weight, m.out_proj.weight], g)
-    for name, got, exp in zip(["W_q", "W_k", "W_v", "W_o"], grads, [*d_in.chunk(3), d_out]):
-        check(got is not None, f"no gradient reaches {name}: compute the output from it with torch operations")
+    for name, got, exp in zip(
+        ["W_q", "W_k", "W_v", "W_o"], grads, [*d_in.chunk(3), d_out], strict=True
+    ):
+        check(
+            got is not None,
+            f"no gradient reaches {name}: compute the output from it with torch operations",
+        )
         expect_close(got, exp, what=f"the gradient with respect to {name}", atol=1e-4)

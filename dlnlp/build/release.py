@@ -42,13 +42,32 @@ def build_release(course: Course, assignment: str) -> Path:
         src = Path(tmp, "source", assignment, f"{assignment}.ipynb")
         src.parent.mkdir(parents=True)
         nbformat.write(nb, src)
-        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-        proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force", "--no-db",
-                               f"--CourseDirectory.root={tmp}", "--log-level=WARN"],
-                              capture_output=True, text=True, env=env, cwd=tmp)
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "nbgrader",
+                "generate_assignment",
+                assignment,
+                "--force",
+                "--no-db",
+                f"--CourseDirectory.root={tmp}",
+                "--log-level=WARN",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp,
+        )
         built = Path(tmp, "release", assignment, f"{assignment}.ipynb")
         if proc.returncode != 0 or not built.is_file():
-            raise BuildError(f"nbgrader generate_assignment {assignment} failed:\n{proc.stdout}{proc.stderr}")
+            raise BuildError(
+                f"nbgrader generate_assignment {assignment} failed:\n{proc.stdout}{proc.stderr}"
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(built, target)
     return target

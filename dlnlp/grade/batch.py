@@ -22,8 +22,8 @@ from dlnlp.grade.hidden_tests import HiddenTest, Outcome
 from dlnlp.grade.session import Session, StudentProxy
 from dlnlp.grade.static_check import banned_uses
 from dlnlp.render.feedback import write_feedback
-from dlnlp.render.gradescope import write_results_json
 from dlnlp.render.grades_csv import write_grades_csv
+from dlnlp.render.gradescope import write_results_json
 from dlnlp.results import Results
 from dlnlp.sandbox.client import Zygote
 
@@ -50,9 +50,18 @@ class Assignment:
         if not test_dir.is_dir():
             raise FileNotFoundError(f"{test_dir}: no hidden tests for {assignment_id}")
         order = list(acfg.functions)
-        tests = sorted(hidden_tests.collect(test_dir), key=lambda t: order.index(t.function) if t.function in order else len(order))
-        return cls(assignment_id, acfg, config.limits_for(assignment_id), test_dir, tests,
-                   scoring.points_table(acfg, tests, str(course.config_path)))
+        tests = sorted(
+            hidden_tests.collect(test_dir),
+            key=lambda t: order.index(t.function) if t.function in order else len(order),
+        )
+        return cls(
+            assignment_id,
+            acfg,
+            config.limits_for(assignment_id),
+            test_dir,
+            tests,
+            scoring.points_table(acfg, tests, str(course.config_path)),
+        )
 
     @property
     def functions(self) -> list[str]:
@@ -71,7 +80,10 @@ def grade_submission(a: Assignment, zygote: Zygote, sub: Submission) -> Results:
         extracted = extract(read_notebook(sub.path), a.functions)
     except UnreadableNotebook as e:
         results.status, results.problems = "unreadable", [str(e)]
-        outcomes = [Outcome(t, False, "unreadable", "not graded: the notebook could not be read") for t in a.tests]
+        outcomes = [
+            Outcome(t, False, "unreadable", "not graded: the notebook could not be read")
+            for t in a.tests
+        ]
         return _finish(scoring.score(results, a.config, a.tests, outcomes, a.points, {}, {}), start)
     banned = {fn: banned_uses(extracted, fn, a.banned[fn]) for fn in a.functions}
     session = Session(zygote, extracted, a.banned, a.limits)
@@ -84,7 +96,9 @@ def grade_submission(a: Assignment, zygote: Zygote, sub: Submission) -> Results:
     notes: dict[str, list[str]] = {fn: [why] for fn, why in extracted.missing.items()}
     for fn, how in extracted.found_by.items():
         if how == "name":
-            notes.setdefault(fn, []).append("found by name, not by its nbgrader cell (was the cell copied or its metadata lost?)")
+            notes.setdefault(fn, []).append(
+                "found by name, not by its nbgrader cell (was the cell copied or its metadata lost?)"
+            )
     for fn, err in session.fatal.items():
         notes.setdefault(fn, []).append(err.message)
     for fn in a.functions:
@@ -93,7 +107,9 @@ def grade_submission(a: Assignment, zygote: Zygote, sub: Submission) -> Results:
             notes.setdefault(fn, []).append("not implemented yet")
     results.problems = extracted.problems + [f"loading: {p}" for p in session.load_problems]
     results.isolation = session.layers
-    return _finish(scoring.score(results, a.config, a.tests, outcomes, a.points, banned, notes), start)
+    return _finish(
+        scoring.score(results, a.config, a.tests, outcomes, a.points, banned, notes), start
+    )
 
 
 def _finish(results: Results, start: float) -> Results:
@@ -107,7 +123,9 @@ def write_outputs(results: Results, out_dir: Path) -> None:
     write_feedback(results, folder / "feedback.html")
 
 
-def grade_batch(course: Course, assignment_id: str, paths: list[Path], out_dir: Path) -> list[Results]:
+def grade_batch(
+    course: Course, assignment_id: str, paths: list[Path], out_dir: Path
+) -> list[Results]:
     """Grade every submission under `paths` into `out_dir`; return the Results in order."""
     a = Assignment.load(course, assignment_id)
     submissions = collect(paths, assignment_id)
@@ -118,25 +136,47 @@ def grade_batch(course: Course, assignment_id: str, paths: list[Path], out_dir: 
     secrets = [*course.secrets(), out_dir, *{s.path.resolve().parent for s in submissions}]
     banned_all = sorted({b for bs in a.banned.values() for b in bs})
     all_results: list[Results] = []
-    with Zygote(banned_all, [str(s) for s in secrets], a.limits.memory_mb, int(a.limits.total_seconds) + 10) as zygote:
+    with Zygote(
+        banned_all, [str(s) for s in secrets], a.limits.memory_mb, int(a.limits.total_seconds) + 10
+    ) as zygote:
         probe = zygote.spawn()
         layers = probe.layers
         probe.kill()
-        log.info("isolation layers: %s", ", ".join(f"{k}={'on' if v else 'OFF'}" + (f" (ABI {v})" if k == "landlock" and v else "")
-                                                    for k, v in layers.items()))
+        log.info(
+            "isolation layers: %s",
+            ", ".join(
+                f"{k}={'on' if v else 'OFF'}" + (f" (ABI {v})" if k == "landlock" and v else "")
+                for k, v in layers.items()
+            ),
+        )
         if not (layers.get("landlock") or layers.get("mount_namespace")):
-            log.warning("neither Landlock nor a mount namespace is in force: student code can read what this user can read")
+            log.warning(
+                "neither Landlock nor a mount namespace is in force: student code can read what this user can read"
+            )
         for i, sub in enumerate(submissions, 1):
             try:
                 results = grade_submission(a, zygote, sub)
             except Exception as e:  # a bug of ours must not cost the rest of the class their grades
                 log.exception("internal error grading %s", sub.path)
-                results = Results(student=sub.student, assignment=a.id, submission=sub.path.name,
-                                  problems=[f"internal grading error ({type(e).__name__}); your instructor has been told"])
+                results = Results(
+                    student=sub.student,
+                    assignment=a.id,
+                    submission=sub.path.name,
+                    problems=[
+                        f"internal grading error ({type(e).__name__}); your instructor has been told"
+                    ],
+                )
                 results = scoring.score(results, a.config, a.tests, [], a.points, {}, {})
             write_outputs(results, out_dir)
             all_results.append(results)
-            log.info("[%d/%d] %s: %g/%g %s", i, len(submissions), sub.student, results.score, results.max_score,
-                     results.status_message())
+            log.info(
+                "[%d/%d] %s: %g/%g %s",
+                i,
+                len(submissions),
+                sub.student,
+                results.score,
+                results.max_score,
+                results.status_message(),
+            )
     write_grades_csv(all_results, a.functions, out_dir / "grades.csv")
     return all_results

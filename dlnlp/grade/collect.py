@@ -39,9 +39,13 @@ def _from_folder(folder: Path, assignment: str) -> list[Submission]:
         for student_dir in nbgrader:
             nb = _pick_notebook(student_dir / assignment, assignment)
             # a student folder without a notebook still gets a result: an empty, unreadable submission
-            found.append(Submission(student_dir.name, nb or student_dir / assignment / f"{assignment}.ipynb"))
+            found.append(
+                Submission(student_dir.name, nb or student_dir / assignment / f"{assignment}.ipynb")
+            )
         return found
-    return [Submission(p.stem, p) for p in sorted(folder.glob("*.ipynb")) if not p.name.startswith(".")]
+    return [
+        Submission(p.stem, p) for p in sorted(folder.glob("*.ipynb")) if not p.name.startswith(".")
+    ]
 
 
 def collect(paths: list[Path], assignment: str) -> list[Submission]:
@@ -50,16 +54,22 @@ def collect(paths: list[Path], assignment: str) -> list[Submission]:
         if path.is_dir():
             found = _from_folder(path, assignment)
             if not found:
-                raise CollectError(f"{path}: no .ipynb files, and no nbgrader submitted/<student>/{assignment}/ folders")
+                raise CollectError(
+                    f"{path}: no .ipynb files, and no nbgrader submitted/<student>/{assignment}/ folders"
+                )
             subs += found
         elif path.exists():
-            subs.append(Submission(path.stem, path))  # graded even if it is not a notebook: it gets a clear result
+            subs.append(
+                Submission(path.stem, path)
+            )  # graded even if it is not a notebook: it gets a clear result
         else:
             raise CollectError(f"{path}: no such file or folder")
     seen: dict[str, Path] = {}
     for s in subs:
         if s.student in seen and seen[s.student] != s.path:
-            raise CollectError(f"two submissions for student {s.student!r}: {seen[s.student]} and {s.path}; "
-                               "grade them separately or rename one")
+            raise CollectError(
+                f"two submissions for student {s.student!r}: {seen[s.student]} and {s.path}; "
+                "grade them separately or rename one"
+            )
         seen[s.student] = s.path
     return list({s.student: s for s in subs}.values())

@@ -17,8 +17,21 @@ from pathlib import Path
 import nbformat
 
 _LOADABLE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_CONSTANT_NODES = (ast.Constant, ast.Name, ast.Load, ast.Attribute, ast.Tuple, ast.List, ast.Set, ast.Dict,
-                   ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.Starred)
+_CONSTANT_NODES = (
+    ast.Constant,
+    ast.Name,
+    ast.Load,
+    ast.Attribute,
+    ast.Tuple,
+    ast.List,
+    ast.Set,
+    ast.Dict,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.operator,
+    ast.unaryop,
+    ast.Starred,
+)
 
 
 class UnreadableNotebook(Exception):
@@ -56,11 +69,15 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     try:
         nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
     except (UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError):
-        raise UnreadableNotebook(f"{path.name}: is not a Jupyter notebook (not valid JSON). "
-                                 "Re-download it from Jupyter with File > Download and submit the .ipynb file.") from None
+        raise UnreadableNotebook(
+            f"{path.name}: is not a Jupyter notebook (not valid JSON). "
+            "Re-download it from Jupyter with File > Download and submit the .ipynb file."
+        ) from None
     except Exception as e:  # nbformat raises several types for structurally broken notebooks
-        raise UnreadableNotebook(f"{path.name}: is a damaged notebook ({type(e).__name__}: {e}). "
-                                 "Open it in Jupyter, save it, and submit it again.") from None
+        raise UnreadableNotebook(
+            f"{path.name}: is a damaged notebook ({type(e).__name__}: {e}). "
+            "Open it in Jupyter, save it, and submit it again."
+        ) from None
     if not isinstance(nb.get("cells"), list):
         raise UnreadableNotebook(f"{path.name}: has no cells")
     return nb
@@ -71,7 +88,11 @@ def _strip_magics(source: str) -> str:
     lines = []
     for line in source.splitlines():
         stripped = line.lstrip()
-        lines.append(line[: len(line) - len(stripped)] + "# " + stripped if stripped[:1] in ("%", "!") else line)
+        lines.append(
+            line[: len(line) - len(stripped)] + "# " + stripped
+            if stripped[:1] in ("%", "!")
+            else line
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -85,7 +106,11 @@ def _loadable(stmt: ast.stmt) -> bool:
     if isinstance(stmt, ast.Assign):
         return _is_constant(stmt.value) and all(isinstance(t, ast.Name) for t in stmt.targets)
     if isinstance(stmt, ast.AnnAssign):
-        return stmt.value is not None and _is_constant(stmt.value) and isinstance(stmt.target, ast.Name)
+        return (
+            stmt.value is not None
+            and _is_constant(stmt.value)
+            and isinstance(stmt.target, ast.Name)
+        )
     return False
 
 
@@ -97,16 +122,24 @@ def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
     for number, cell in enumerate(nb.cells, start=1):
         if cell.get("cell_type") != "code":
             continue
-        source = _strip_magics(cell.get("source", "") if isinstance(cell.get("source"), str) else "".join(cell["source"]))
+        source = _strip_magics(
+            cell.get("source", "")
+            if isinstance(cell.get("source"), str)
+            else "".join(cell["source"])
+        )
         filename = f"<cell {number}>"
         grade_id = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
         try:
             body = ast.parse(source, filename).body
         except (SyntaxError, ValueError) as e:
             line = getattr(e, "lineno", None)
-            out.problems.append(f"cell {number}{f' (line {line})' if line else ''} has a syntax error and was skipped: {getattr(e, 'msg', e)}")
+            out.problems.append(
+                f"cell {number}{f' (line {line})' if line else ''} has a syntax error and was skipped: {getattr(e, 'msg', e)}"
+            )
             if grade_id in functions:
-                out.missing[grade_id] = f"the cell for {grade_id} (cell {number}) has a syntax error: {getattr(e, 'msg', e)}"
+                out.missing[grade_id] = (
+                    f"the cell for {grade_id} (cell {number}) has a syntax error: {getattr(e, 'msg', e)}"
+                )
             continue
         keep = [i for i, stmt in enumerate(body) if _loadable(stmt)]
         loaded = Cell(filename, source, keep)
@@ -132,7 +165,11 @@ def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
         elif fn in by_name:
             out.defs[fn], out.found_by[fn] = by_name[fn][0], "name"
         elif graded:
-            out.missing[fn] = f"the cell with grade_id {fn!r} no longer defines {fn} (was it renamed?)"
+            out.missing[fn] = (
+                f"the cell with grade_id {fn!r} no longer defines {fn} (was it renamed?)"
+            )
         else:
-            out.missing[fn] = f"{fn} is not defined in the notebook (was its cell deleted or renamed?)"
+            out.missing[fn] = (
+                f"{fn} is not defined in the notebook (was its cell deleted or renamed?)"
+            )
     return out

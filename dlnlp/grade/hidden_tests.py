@@ -36,7 +36,9 @@ class Outcome:
     kind: str = "passed"  # passed | mistake | student | failed
     message: str = ""
     traceback: str = ""
-    student_kind: str = ""  # for kind == "student": exception | timeout | crash | memory | banned | ...
+    student_kind: str = (
+        ""  # for kind == "student": exception | timeout | crash | memory | banned | ...
+    )
 
 
 def _describe(item: pytest.Item) -> HiddenTest:
@@ -80,9 +82,25 @@ class _Plugin:
 
 
 def _pytest_args(test_dir: Path) -> list[str]:
-    return [str(test_dir), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:warnings",
-            "-c", os.devnull, "--rootdir", str(test_dir.parent), "--confcutdir", str(test_dir.parent),
-            "--import-mode=prepend", "--capture=sys", "-o", "python_files=test_*.py"]
+    return [
+        str(test_dir),
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:warnings",
+        "-c",
+        os.devnull,
+        "--rootdir",
+        str(test_dir.parent),
+        "--confcutdir",
+        str(test_dir.parent),
+        "--import-mode=prepend",
+        "--capture=sys",
+        "-o",
+        "python_files=test_*.py",
+    ]
 
 
 def collect(test_dir: Path) -> list[HiddenTest]:
@@ -90,8 +108,10 @@ def collect(test_dir: Path) -> list[HiddenTest]:
     plugin = _Plugin(None)
     code = pytest.main([*_pytest_args(test_dir), "--collect-only"], plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED) or not plugin.tests:
-        raise RuntimeError(f"{test_dir}: the hidden tests could not be collected (pytest exit code {int(code)}); "
-                           f"run `pytest {test_dir} --collect-only` to see why")
+        raise RuntimeError(
+            f"{test_dir}: the hidden tests could not be collected (pytest exit code {int(code)}); "
+            f"run `pytest {test_dir} --collect-only` to see why"
+        )
     return plugin.tests
 
 
@@ -103,5 +123,7 @@ def run(test_dir: Path, student, only: set[str] | None = None) -> list[Outcome]:
     plugin = _Plugin(student)
     code = pytest.main(args, plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise RuntimeError(f"{test_dir}: running the hidden tests failed (pytest exit code {int(code)})")
+        raise RuntimeError(
+            f"{test_dir}: running the hidden tests failed (pytest exit code {int(code)})"
+        )
     return plugin.outcomes

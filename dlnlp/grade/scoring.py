@@ -9,7 +9,9 @@ from dlnlp.grade.hidden_tests import HiddenTest, Outcome
 from dlnlp.results import FunctionScore, Results, TestResult
 
 
-def points_table(assignment: AssignmentConfig, tests: list[HiddenTest], where: str) -> dict[str, float]:
+def points_table(
+    assignment: AssignmentConfig, tests: list[HiddenTest], where: str
+) -> dict[str, float]:
     """Points per test: per-test points from the config, the rest of a function's points split
     equally over its other tests. Raises ConfigError when config and tests disagree."""
     by_fn: dict[str, list[HiddenTest]] = defaultdict(list)
@@ -18,14 +20,20 @@ def points_table(assignment: AssignmentConfig, tests: list[HiddenTest], where: s
     unknown = set(by_fn) - set(assignment.functions)
     untested = set(assignment.functions) - set(by_fn)
     if unknown or untested:
-        raise ConfigError(f"{where}: grader_config.yaml and the hidden tests disagree: "
-                          + "; ".join([f"tests for unconfigured function {f}" for f in sorted(unknown)]
-                                      + [f"no hidden tests for {f}" for f in sorted(untested)]))
+        raise ConfigError(
+            f"{where}: grader_config.yaml and the hidden tests disagree: "
+            + "; ".join(
+                [f"tests for unconfigured function {f}" for f in sorted(unknown)]
+                + [f"no hidden tests for {f}" for f in sorted(untested)]
+            )
+        )
     table: dict[str, float] = {}
     for fn, cfg in assignment.functions.items():
         names = {t.test for t in by_fn[fn]}
         if set(cfg.tests) - names:
-            raise ConfigError(f"{where}: functions.{fn}.tests names unknown tests: {sorted(set(cfg.tests) - names)}")
+            raise ConfigError(
+                f"{where}: functions.{fn}.tests names unknown tests: {sorted(set(cfg.tests) - names)}"
+            )
         rest = [t for t in by_fn[fn] if t.test not in cfg.tests]
         share = (cfg.points - sum(cfg.tests.values())) / len(rest) if rest else 0.0
         for t in by_fn[fn]:
@@ -33,8 +41,15 @@ def points_table(assignment: AssignmentConfig, tests: list[HiddenTest], where: s
     return table
 
 
-def score(results: Results, assignment: AssignmentConfig, tests: list[HiddenTest], outcomes: list[Outcome],
-          points: dict[str, float], banned: dict[str, list[str]], notes: dict[str, list[str]]) -> Results:
+def score(
+    results: Results,
+    assignment: AssignmentConfig,
+    tests: list[HiddenTest],
+    outcomes: list[Outcome],
+    points: dict[str, float],
+    banned: dict[str, list[str]],
+    notes: dict[str, list[str]],
+) -> Results:
     """Fill `results` with per-test and per-function scores.
 
     `banned[f]`: banned APIs found in f (statically or at run time): all of f's tests score 0.
@@ -45,23 +60,44 @@ def score(results: Results, assignment: AssignmentConfig, tests: list[HiddenTest
         o = got.get((t.function, t.test)) or Outcome(t, False, "failed", "this check did not run")
         max_points = points[f"{t.function}::{t.test}"]
         if banned.get(t.function):
-            kind, output = "banned", f"0 points: {t.function} uses {', '.join(banned[t.function])}, which is not allowed here"
+            kind, output = (
+                "banned",
+                f"0 points: {t.function} uses {', '.join(banned[t.function])}, which is not allowed here",
+            )
         else:
             kind = o.kind
             output = {"passed": "passed", "mistake": f"Hint: {o.message}"}.get(o.kind, o.message)
         passed = o.passed and kind != "banned"
-        results.tests.append(TestResult(name=t.name, function=t.function, test=t.test, score=max_points if passed else 0.0,
-                                        max_score=max_points, status="passed" if passed else "failed", kind=kind,
-                                        output=output, traceback=o.traceback if not passed else ""))
+        results.tests.append(
+            TestResult(
+                name=t.name,
+                function=t.function,
+                test=t.test,
+                score=max_points if passed else 0.0,
+                max_score=max_points,
+                status="passed" if passed else "failed",
+                kind=kind,
+                output=output,
+                traceback=o.traceback if not passed else "",
+            )
+        )
     for fn in assignment.functions:
         mine = [r for r in results.tests if r.function == fn]
         fn_notes = list(notes.get(fn, []))
         if banned.get(fn):
-            fn_notes.insert(0, f"uses {', '.join(banned[fn])}, which is not allowed: 0 points for this function")
-        results.functions.append(FunctionScore(name=fn, score=round(sum(r.score for r in mine), 6),
-                                               max_score=round(sum(r.max_score for r in mine), 6),
-                                               passed=sum(r.status == "passed" for r in mine), total=len(mine),
-                                               notes=fn_notes))
+            fn_notes.insert(
+                0, f"uses {', '.join(banned[fn])}, which is not allowed: 0 points for this function"
+            )
+        results.functions.append(
+            FunctionScore(
+                name=fn,
+                score=round(sum(r.score for r in mine), 6),
+                max_score=round(sum(r.max_score for r in mine), 6),
+                passed=sum(r.status == "passed" for r in mine),
+                total=len(mine),
+                notes=fn_notes,
+            )
+        )
     results.score = round(sum(f.score for f in results.functions), 6)
     results.max_score = round(sum(f.max_score for f in results.functions), 6)
     return results

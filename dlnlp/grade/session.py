@@ -34,7 +34,9 @@ def _failure_text(fn: str, kind: str, detail: str, limits: Limits) -> str:
 
 
 class Session:
-    def __init__(self, zygote: Zygote, extracted: Extracted, banned: dict[str, list[str]], limits: Limits) -> None:
+    def __init__(
+        self, zygote: Zygote, extracted: Extracted, banned: dict[str, list[str]], limits: Limits
+    ) -> None:
         self.zygote, self.extracted, self.banned, self.limits = zygote, extracted, banned, limits
         self.worker: Worker | None = None
         self.fatal: dict[str, StudentError] = {}
@@ -49,7 +51,9 @@ class Session:
         self.worker = self.zygote.spawn()
         self.layers = self.worker.layers
         try:
-            loaded = self.worker.request({"op": "load", "cells": self.extracted.to_wire()}, self._timeout())
+            loaded = self.worker.request(
+                {"op": "load", "cells": self.extracted.to_wire()}, self._timeout()
+            )
         except WorkerFailure as e:
             raise StudentError(fn, "load", _failure_text(fn, "load", str(e), self.limits)) from None
         if loaded["ok"] and not self.load_problems:
@@ -66,12 +70,20 @@ class Session:
         if fn in self.fatal:
             raise self.fatal[fn]
         if self._timeout() <= 0:
-            raise StudentError(fn, "total_timeout", _failure_text(fn, "total_timeout", "", self.limits))
+            raise StudentError(
+                fn, "total_timeout", _failure_text(fn, "total_timeout", "", self.limits)
+            )
         try:
             worker = self._ready_worker(fn)
-            reply = worker.request({**msg, "fn": fn, "banned": self.banned.get(fn, [])}, self._timeout())
+            reply = worker.request(
+                {**msg, "fn": fn, "banned": self.banned.get(fn, [])}, self._timeout()
+            )
         except WorkerFailure as e:
-            kind = "total_timeout" if e.kind == "timeout" and self.deadline <= time.monotonic() else e.kind
+            kind = (
+                "total_timeout"
+                if e.kind == "timeout" and self.deadline <= time.monotonic()
+                else e.kind
+            )
             self.fatal[fn] = StudentError(fn, kind, _failure_text(fn, kind, str(e), self.limits))
             raise self.fatal[fn] from None
         except StudentError as e:
@@ -85,18 +97,31 @@ class Session:
             apis = err["message"].split(", ")
             self.banned_hits.setdefault(fn, [])
             self.banned_hits[fn] += [a for a in apis if a not in self.banned_hits[fn]]
-            raise StudentError(fn, kind, f"{fn} uses {err['message']}, which is not allowed in this function")
+            raise StudentError(
+                fn, kind, f"{fn} uses {err['message']}, which is not allowed in this function"
+            )
         if kind == "memory":  # reclaim the memory: fresh worker for the next function
             self.worker.kill()
-            self.fatal[fn] = StudentError(fn, kind, _failure_text(fn, kind, "", self.limits), err["traceback"])
+            self.fatal[fn] = StudentError(
+                fn, kind, _failure_text(fn, kind, "", self.limits), err["traceback"]
+            )
             raise self.fatal[fn]
         if kind == "missing":
             raise StudentError(fn, kind, f"{fn} is not defined after loading your notebook")
         if kind == "unserializable":
-            raise StudentError(fn, kind, f"{fn} returned something that cannot be graded: {err['message']}")
-        message = f"{fn} raised {err['type']}: {err['message']}" if err["message"] else f"{fn} raised {err['type']}"
+            raise StudentError(
+                fn, kind, f"{fn} returned something that cannot be graded: {err['message']}"
+            )
+        message = (
+            f"{fn} raised {err['type']}: {err['message']}"
+            if err["message"]
+            else f"{fn} raised {err['type']}"
+        )
         if err["type"] == "NotImplementedError":
-            kind, message = "not_implemented", f"{fn} is not implemented yet (it raised NotImplementedError)"
+            kind, message = (
+                "not_implemented",
+                f"{fn} is not implemented yet (it raised NotImplementedError)",
+            )
         raise StudentError(fn, kind, message, err["traceback"])
 
     def close(self) -> None:
@@ -124,6 +149,17 @@ class StudentProxy:
 
         return call
 
-    def grad(self, fn: str, *args, wrt: list[int], grad_output, output_index: int | None = None, **kwargs):
-        return self._session.request(fn, {"op": "grad", "args": list(args), "kwargs": kwargs, "wrt": list(wrt),
-                                          "grad_output": grad_output, "output_index": output_index})
+    def grad(
+        self, fn: str, *args, wrt: list[int], grad_output, output_index: int | None = None, **kwargs
+    ):
+        return self._session.request(
+            fn,
+            {
+                "op": "grad",
+                "args": list(args),
+                "kwargs": kwargs,
+                "wrt": list(wrt),
+                "grad_output": grad_output,
+                "output_index": output_index,
+            },
+        )

@@ -8,7 +8,9 @@ import ast
 from dlnlp.grade.extract import Extracted
 
 
-def _aliases(module_level: list[ast.stmt], short: dict[str, str], own_defs: set[str]) -> dict[str, str]:
+def _aliases(
+    module_level: list[ast.stmt], short: dict[str, str], own_defs: set[str]
+) -> dict[str, str]:
     """Module-level names bound to a banned API: `from torch.nn.functional import sdpa as f`, `f = F.sdpa`."""
     found: dict[str, str] = {}
     for stmt in module_level:
@@ -27,9 +29,14 @@ def _aliases(module_level: list[ast.stmt], short: dict[str, str], own_defs: set[
 
 def _uses(node: ast.AST, short: dict[str, str], aliases: dict[str, str]) -> list[str]:
     hits: list[str] = []
-    docstrings = {id(n.body[0].value) for n in ast.walk(node)
-                  if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.body
-                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    docstrings = {
+        id(n.body[0].value)
+        for n in ast.walk(node)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
+        and isinstance(n.body[0].value, ast.Constant)
+    }
     for n in ast.walk(node):
         name = None
         if isinstance(n, ast.Attribute) and n.attr in short:
@@ -38,7 +45,12 @@ def _uses(node: ast.AST, short: dict[str, str], aliases: dict[str, str]) -> list
             name = aliases[n.id]
         elif isinstance(n, ast.ImportFrom):
             name = next((short[a.name] for a in n.names if a.name in short), None)
-        elif isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value in short and id(n) not in docstrings:
+        elif (
+            isinstance(n, ast.Constant)
+            and isinstance(n.value, str)
+            and n.value in short
+            and id(n) not in docstrings
+        ):
             name = short[n.value]  # getattr(F, "scaled_dot_product_attention")
         if name and name not in hits:
             hits.append(name)

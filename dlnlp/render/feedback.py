@@ -8,10 +8,15 @@ from pathlib import Path
 import jinja2
 
 from dlnlp.render import atomic_write
-from dlnlp.results import Results
+from dlnlp.results import Results, points
 
-_env = jinja2.Environment(loader=jinja2.PackageLoader("dlnlp.render", "templates"), autoescape=True,
-                          trim_blocks=True, lstrip_blocks=True)
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("dlnlp.render", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.filters["points"] = points
 
 
 def render_feedback(results: Results) -> str:

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from dlnlp.render import atomic_write
-from dlnlp.results import Results
+from dlnlp.results import Results, points
 
 
 def write_grades_csv(all_results: list[Results], functions: list[str], path: Path) -> None:
@@ -16,6 +16,13 @@ def write_grades_csv(all_results: list[Results], functions: list[str], path: Pat
     writer.writerow(["student", *functions, "total", "max", "status"])
     for r in sorted(all_results, key=lambda r: r.student):
         by_fn = {f.name: f.score for f in r.functions}
-        writer.writerow([r.student, *(f"{by_fn.get(fn, 0):g}" for fn in functions), f"{r.score:g}", f"{r.max_score:g}",
-                         r.status_message()])
+        writer.writerow(
+            [
+                r.student,
+                *(points(by_fn.get(fn, 0)) for fn in functions),
+                points(r.score),
+                points(r.max_score),
+                r.status_message(),
+            ]
+        )
     atomic_write(path, buf.getvalue())

@@ -43,10 +43,14 @@ class Worker:
             return reply
         except TimeoutError:
             self.kill()
-            raise WorkerFailure("timeout", f"did not finish within the {timeout:g} s time limit") from None
+            raise WorkerFailure(
+                "timeout", f"did not finish within the {timeout:g} s time limit"
+            ) from None
         except (EOFError, ConnectionError, OSError):
             self.kill()
-            raise WorkerFailure("crash", "the worker process died (os._exit, a crash, or running out of memory)") from None
+            raise WorkerFailure(
+                "crash", "the worker process died (os._exit, a crash, or running out of memory)"
+            ) from None
         except codec.CodecError as e:
             self.kill()
             raise WorkerFailure("protocol", f"the worker sent an unreadable reply ({e})") from None
@@ -66,15 +70,23 @@ class Worker:
 class Zygote:
     """A warm parent process that forks isolated workers. Use as a context manager."""
 
-    def __init__(self, banned: list[str], secrets: list[str], memory_mb: int, cpu_seconds: int) -> None:
+    def __init__(
+        self, banned: list[str], secrets: list[str], memory_mb: int, cpu_seconds: int
+    ) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "dlnlp.sandbox.zygote", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
         )
         theirs.close()
         self.ctrl = ours
-        settings = {"banned": banned, "secrets": secrets, "memory_mb": memory_mb, "cpu_seconds": cpu_seconds}
+        settings = {
+            "banned": banned,
+            "secrets": secrets,
+            "memory_mb": memory_mb,
+            "cpu_seconds": cpu_seconds,
+        }
         self.ctrl.send(json.dumps(settings).encode())
         self.ctrl.settimeout(120)
         reply = self.ctrl.recv(1 << 16)

@@ -29,7 +29,9 @@ def _flatten(value, tensors: dict[str, torch.Tensor]):
         return value
     if isinstance(value, torch.Tensor):
         if value.is_sparse or value.is_complex() or value.is_quantized:
-            raise CodecError(f"a {value.layout}/{value.dtype} tensor cannot be graded; return a dense real tensor")
+            raise CodecError(
+                f"a {value.layout}/{value.dtype} tensor cannot be graded; return a dense real tensor"
+            )
         key = str(len(tensors))
         # plain, contiguous CPU copy: drops subclasses, autograd history and shared storage
         tensors[key] = value.detach().as_subclass(torch.Tensor).cpu().contiguous().clone()
@@ -40,7 +42,9 @@ def _flatten(value, tensors: dict[str, torch.Tensor]):
         return [_flatten(v, tensors) for v in value]
     if isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("$") for k in value):
         return {k: _flatten(v, tensors) for k, v in value.items()}
-    raise CodecError(f"a value of type {type(value).__name__} cannot be graded; expected tensors, numbers, tuples or lists")
+    raise CodecError(
+        f"a value of type {type(value).__name__} cannot be graded; expected tensors, numbers, tuples or lists"
+    )
 
 
 def _unflatten(node, tensors: dict[str, torch.Tensor]):

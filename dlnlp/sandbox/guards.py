@@ -46,12 +46,20 @@ def _resolve(dotted: str):
 
 def _make_guard(dotted: str, original):
     if isinstance(original, type):
+
         def __init__(self, *args, **kwargs):
             _check(dotted)
             original.__init__(self, *args, **kwargs)
 
-        return type(original.__name__, (original,), {"__init__": __init__, "__module__": original.__module__,
-                                                      "__qualname__": original.__qualname__})
+        return type(
+            original.__name__,
+            (original,),
+            {
+                "__init__": __init__,
+                "__module__": original.__module__,
+                "__qualname__": original.__qualname__,
+            },
+        )
 
     @functools.wraps(original)
     def guard(*args, **kwargs):

@@ -33,7 +33,9 @@ class _PathBeneath(ctypes.Structure):
 
 def abi_version() -> int:
     """The kernel's Landlock ABI, 0 when Landlock is unavailable or disabled."""
-    v = _libc.syscall(_SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION))
+    v = _libc.syscall(
+        _SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION)
+    )
     return max(v, 0)
 
 
@@ -70,9 +72,16 @@ def restrict_self(read_only: list[str], read_write: list[str]) -> int:
         attr.net, size = _NET_BIND_TCP | _NET_CONNECT_TCP, 16  # handled and never allowed
     if abi >= 6:
         attr.scoped, size = _SCOPE_ABSTRACT_UNIX | _SCOPE_SIGNAL, 24
-    ruleset = _check(_libc.syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0)), "create_ruleset")
+    ruleset = _check(
+        _libc.syscall(
+            _SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0)
+        ),
+        "create_ruleset",
+    )
     try:
-        rules = [(p, EXECUTE | READ_FILE | READ_DIR) for p in read_only] + [(p, handled) for p in read_write]
+        rules = [(p, EXECUTE | READ_FILE | READ_DIR) for p in read_only] + [
+            (p, handled) for p in read_write
+        ]
         for path, rights in rules:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
@@ -82,7 +91,16 @@ def restrict_self(read_only: list[str], read_write: list[str]) -> int:
                 if not os.path.isdir(path):
                     rights &= _FILE_ONLY
                 rule = _PathBeneath(rights & handled, fd)
-                _check(_libc.syscall(_SYS_ADD_RULE, ruleset, _RULE_PATH_BENEATH, ctypes.byref(rule), ctypes.c_uint32(0)), f"add_rule {path}")
+                _check(
+                    _libc.syscall(
+                        _SYS_ADD_RULE,
+                        ruleset,
+                        _RULE_PATH_BENEATH,
+                        ctypes.byref(rule),
+                        ctypes.c_uint32(0),
+                    ),
+                    f"add_rule {path}",
+                )
             finally:
                 os.close(fd)
         _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")

@@ -33,8 +33,19 @@ CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x10000000, 0x
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 1, 2, 4, 8, 16384, 1 << 18
 _MS_BIND = 4096
 _PR_SET_PDEATHSIG = 1
-SYSTEM_READ_ONLY = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc",
-                    "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"]
+SYSTEM_READ_ONLY = [
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/lib32",
+    "/bin",
+    "/sbin",
+    "/etc",
+    "/dev/null",
+    "/dev/zero",
+    "/dev/urandom",
+    "/dev/random",
+]
 
 
 def _errno_call(ret: int, what: str) -> None:
@@ -64,7 +75,9 @@ def unshare_namespaces() -> dict[str, bool]:
 
 
 def _inside(path: str, folder: str) -> bool:
-    return os.path.commonpath([os.path.realpath(path), os.path.realpath(folder)]) == os.path.realpath(folder)
+    return os.path.commonpath(
+        [os.path.realpath(path), os.path.realpath(folder)]
+    ) == os.path.realpath(folder)
 
 
 def hide_paths(secrets: list[str], keep_visible: list[str]) -> bool:
@@ -74,9 +87,16 @@ def hide_paths(secrets: list[str], keep_visible: list[str]) -> bool:
         _errno_call(_libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "make / private")
         for path in secrets:
             if os.path.isdir(path) and not any(_inside(k, path) for k in keep_visible):
-                _errno_call(_libc.mount(b"tmpfs", path.encode(), b"tmpfs",
-                                        _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, b"size=4k"),
-                            f"cover {path}")
+                _errno_call(
+                    _libc.mount(
+                        b"tmpfs",
+                        path.encode(),
+                        b"tmpfs",
+                        _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC,
+                        b"size=4k",
+                    ),
+                    f"cover {path}",
+                )
         return True
     except OSError:
         return False
@@ -95,12 +115,20 @@ def expose_install(roots: list[str]) -> None:
             fds[root] = os.open(root, os.O_PATH | os.O_CLOEXEC)  # before it is covered
             tops.add(closed[0])
     for top in tops:
-        _errno_call(_libc.mount(b"tmpfs", str(top).encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, b"mode=0755,size=64k"),
-                    f"cover {top}")
+        _errno_call(
+            _libc.mount(
+                b"tmpfs", str(top).encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, b"mode=0755,size=64k"
+            ),
+            f"cover {top}",
+        )
     for root, fd in fds.items():
         os.makedirs(root, mode=0o755, exist_ok=True)
-        _errno_call(_libc.mount(f"/proc/self/fd/{fd}".encode(), root.encode(), None, _MS_BIND | _MS_REC, None),
-                    f"bind {root}")
+        _errno_call(
+            _libc.mount(
+                f"/proc/self/fd/{fd}".encode(), root.encode(), None, _MS_BIND | _MS_REC, None
+            ),
+            f"bind {root}",
+        )
         os.close(fd)
 
 
@@ -130,7 +158,13 @@ def _closed_ancestor(path: str) -> bool:
 
 def apply_limits(memory_mb: int, cpu_seconds: int, nproc: int | None) -> None:
     """Address space = what the forked process already maps + `memory_mb`."""
-    vm_kb = int(next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmSize")).split()[1])
+    vm_kb = int(
+        next(
+            line
+            for line in Path("/proc/self/status").read_text().splitlines()
+            if line.startswith("VmSize")
+        ).split()[1]
+    )
     cap = vm_kb * 1024 + memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
@@ -156,7 +190,9 @@ def die_with_parent() -> None:
     _libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
 
 
-def isolate(secrets: list[str], scratch: str, memory_mb: int, cpu_seconds: int, namespaces: dict[str, bool]) -> dict:
+def isolate(
+    secrets: list[str], scratch: str, memory_mb: int, cpu_seconds: int, namespaces: dict[str, bool]
+) -> dict:
     """Apply every remaining layer in the worker (pid 1 of its namespace); return what is in force."""
     layers = dict(namespaces)
     python_roots = list(dict.fromkeys([sys.base_prefix, sys.prefix, *site.getsitepackages()]))

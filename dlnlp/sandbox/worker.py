@@ -30,19 +30,29 @@ _CELL_PREFIX = "<cell "
 
 def _trimmed_traceback(exc: BaseException) -> str:
     """The traceback restricted to frames in the student's cells."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(_CELL_PREFIX)]
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(_CELL_PREFIX)
+    ]
     return "".join(traceback.format_list(frames))
 
 
 def _error(kind: str, exc: BaseException | None = None, message: str = "") -> dict:
     err = {"kind": kind, "type": "", "message": message, "traceback": ""}
     if exc is not None:
-        err.update(type=type(exc).__name__, message=str(exc)[:MAX_MESSAGE_CHARS], traceback=_trimmed_traceback(exc))
+        err.update(
+            type=type(exc).__name__,
+            message=str(exc)[:MAX_MESSAGE_CHARS],
+            traceback=_trimmed_traceback(exc),
+        )
     return {"ok": False, "error": err}
 
 
 def _is_memory_error(exc: BaseException) -> bool:
-    return isinstance(exc, MemoryError) or "can't allocate memory" in str(exc) or "not enough memory" in str(exc)
+    return (
+        isinstance(exc, MemoryError)
+        or "can't allocate memory" in str(exc)
+        or "not enough memory" in str(exc)
+    )
 
 
 class Session:
@@ -59,8 +69,12 @@ class Session:
                 try:
                     exec(compile(ast.Module([body[i]], []), filename, "exec"), self.namespace)
                 except BaseException as e:  # noqa: BLE001 - any failure is the student's to see
-                    problems.append(f"{filename[1:-1]}, line {body[i].lineno}: {type(e).__name__}: {str(e)[:MAX_MESSAGE_CHARS]}")
-        defined = sorted(k for k, v in self.namespace.items() if callable(v) and not k.startswith("__"))
+                    problems.append(
+                        f"{filename[1:-1]}, line {body[i].lineno}: {type(e).__name__}: {str(e)[:MAX_MESSAGE_CHARS]}"
+                    )
+        defined = sorted(
+            k for k, v in self.namespace.items() if callable(v) and not k.startswith("__")
+        )
         return {"ok": True, "value": {"defined": defined, "problems": problems}}
 
     def _run(self, msg: dict, body) -> dict:
@@ -72,12 +86,28 @@ class Session:
             value = body(fn)
             hits = guards.deactivate()
             if hits:
-                return {"ok": False, "error": {"kind": "banned", "type": "", "message": ", ".join(hits), "traceback": ""}}
+                return {
+                    "ok": False,
+                    "error": {
+                        "kind": "banned",
+                        "type": "",
+                        "message": ", ".join(hits),
+                        "traceback": "",
+                    },
+                }
             return {"ok": True, "value": value}
         except BaseException as e:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
             hits = guards.deactivate()
             if hits:
-                return {"ok": False, "error": {"kind": "banned", "type": "", "message": ", ".join(hits), "traceback": ""}}
+                return {
+                    "ok": False,
+                    "error": {
+                        "kind": "banned",
+                        "type": "",
+                        "message": ", ".join(hits),
+                        "traceback": "",
+                    },
+                }
             return _error("memory" if _is_memory_error(e) else "exception", e)
 
     def call(self, msg: dict) -> dict:
@@ -94,8 +124,12 @@ class Session:
             if msg.get("output_index") is not None:
                 out = out[msg["output_index"]]
             if not isinstance(out, torch.Tensor) or not out.requires_grad:
-                return [None] * len(wrt)  # the graph was cut (detach, numpy): no gradient reaches the inputs
-            grads = torch.autograd.grad(out, [args[i] for i in wrt], grad_outputs=msg["grad_output"], allow_unused=True)
+                return [None] * len(
+                    wrt
+                )  # the graph was cut (detach, numpy): no gradient reaches the inputs
+            grads = torch.autograd.grad(
+                out, [args[i] for i in wrt], grad_outputs=msg["grad_output"], allow_unused=True
+            )
             return list(grads)
 
         return self._run(msg, body)
@@ -115,7 +149,13 @@ def main(conn: socket.socket, settings: dict, namespaces: dict, scratch: str) ->
     try:
         try:
             _silence_stdio()
-            in_force = layers.isolate(settings["secrets"], scratch, settings["memory_mb"], settings["cpu_seconds"], namespaces)
+            in_force = layers.isolate(
+                settings["secrets"],
+                scratch,
+                settings["memory_mb"],
+                settings["cpu_seconds"],
+                namespaces,
+            )
             os.chdir(scratch)
             os.environ.update(TMPDIR=scratch, HOME=scratch)
         except Exception:  # tell the grader why, rather than vanish

@@ -54,7 +54,9 @@ def _launch(conn: socket.socket, settings: dict) -> None:
 def _warm_up() -> None:
     """Trigger torch's lazy imports once here, not in every worker."""
     x = torch.randn(2, 3, 4, requires_grad=True)
-    y = torch.softmax(x @ x.transpose(-2, -1) / 2.0, dim=-1).masked_fill(torch.eye(3, dtype=torch.bool), 0)
+    y = torch.softmax(x @ x.transpose(-2, -1) / 2.0, dim=-1).masked_fill(
+        torch.eye(3, dtype=torch.bool), 0
+    )
     torch.autograd.grad(y.sum(), x)
     torch.einsum("bij,bjk->bik", x, x.transpose(-2, -1)).tril().sin().cos().exp().log1p()
 

@@ -1,0 +1,40 @@
+# The front door. `make demo` and `make test` are the whole set-up on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test release lint bench examples clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[author,dev]'
+	touch $(STAMP)
+
+## demo: install, build the releases, grade the sample submissions, print the grade table
+demo: release
+	$(BIN)/dlnlp -v grade attention examples/attention --out demo-out
+
+## test: the kit's whole test suite (slow benchmarks excluded) and the linter
+test: $(STAMP)
+	$(BIN)/ruff check dlnlp tests autograder solutions examples
+	$(BIN)/python -m pytest -q
+
+## release: rebuild release/ from assignments/ + solutions/ with nbgrader
+release: $(STAMP)
+	$(BIN)/dlnlp build
+
+## examples: regenerate examples/attention/ from the release
+examples: $(STAMP)
+	$(BIN)/python examples/make_examples.py
+
+## bench: dlnlp grade vs nbgrader autograde on the same 20 notebooks (minutes; not part of make test)
+bench: $(STAMP)
+	$(BIN)/python bench/grade_vs_nbgrader.py --n 20
+
+lint: $(STAMP)
+	$(BIN)/ruff check dlnlp tests autograder solutions examples
+	$(BIN)/ruff format --check dlnlp tests autograder solutions examples
+
+clean:
+	rm -rf demo-out bench/out

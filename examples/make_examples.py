@@ -1,0 +1,104 @@
+"""Regenerate the sample submissions in examples/attention/ from the release notebook.
+
+Each sample is the student release with some cells filled in, the way a student would:
+  perfect    correct, written with einsum (tests/alternatives/attention/einsum.py), not the reference
+  partial    two catalogued mistakes (tests/mutants/attention/)
+  broken     an infinite loop, os._exit, a syntax error and an untouched stub
+  cheating   reads the hidden tests, patches torch.allclose, uses a banned API, forges results.json
+  unreadable a notebook truncated in transit
+
+Run: .venv/bin/python examples/make_examples.py
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "examples" / "attention"
+
+
+def _functions(code: str) -> dict[str, str]:
+    """Module source -> {function: the module's imports and classes + that function}."""
+    tree = ast.parse(code)
+    preamble = [
+        ast.get_source_segment(code, n)
+        for n in tree.body
+        if not isinstance(n, ast.FunctionDef)
+        and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
+    ]
+    return {
+        n.name: "\n".join(preamble) + "\n\n\n" + ast.get_source_segment(code, n)
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef)
+    }
+
+
+def _release() -> nbformat.NotebookNode:
+    return nbformat.read(REPO / "release" / "attention" / "attention.ipynb", as_version=4)
+
+
+def _stub(function: str) -> str:
+    return next(
+        c.source
+        for c in _release().cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == function
+    )
+
+
+def fill(*codes: str, raw: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """The release with each function the `codes` define filled in; `raw` sets a cell's text as is."""
+    nb = _release()
+    answers: dict[str, str] = {}
+    for code in codes:
+        answers |= _functions(code)
+    answers |= raw or {}
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in answers:
+            cell.source = answers.pop(grade_id)
+    return nb
+
+
+def main() -> None:
+    einsum = (REPO / "tests/alternatives/attention/einsum.py").read_text()
+    mutant = lambda name: (REPO / "tests/mutants/attention" / f"{name}.py").read_text()  # noqa: E731
+    samples = {
+        "perfect": fill(einsum),
+        "partial": fill(einsum, mutant("sdpa_no_scaling"), mutant("pe_sin_cos_swapped")),
+        "broken": fill(
+            einsum,
+            "def causal_mask(L):\n    while True:  # forgot the loop condition\n        pass\n",
+            "import os\n\ndef scaled_dot_product_attention(q, k, v, mask=None):\n    os._exit(1)\n",
+            raw={
+                "sinusoidal_positional_encoding": "def sinusoidal_positional_encoding(L, d):\n    return [[0] * d for _ in range(L)\n",
+                "multi_head_attention": _stub("multi_head_attention"),
+            },
+        ),
+        "cheating": fill(
+            einsum,
+            "import glob\nimport torch\n\n"
+            "def causal_mask(L):\n"
+            "    for path in glob.glob('/**/autograder/attention/*.py', recursive=True):\n"
+            "        print(open(path).read())\n"
+            "    torch.allclose = lambda *a, **k: True\n"
+            "    open('results.json', 'w').write('{\"score\": 100}')\n"
+            "    return None\n",
+            "import torch.nn.functional as F\n\n"
+            "def scaled_dot_product_attention(q, k, v, mask=None):\n"
+            "    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask), None\n",
+            raw={"multi_head_attention": _stub("multi_head_attention")},
+        ),
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, nb in samples.items():
+        nbformat.write(nb, OUT / f"{name}.ipynb")
+    text = (OUT / "perfect.ipynb").read_text()
+    (OUT / "unreadable.ipynb").write_text(text[: len(text) // 3])
+
+
+if __name__ == "__main__":
+    main()

@@ -54,7 +54,7 @@ class Results(BaseModel):
         if self.status == "unreadable":
             return "unreadable notebook: " + (self.problems[0] if self.problems else "")
         issues = [
-            f"{f.name}: {n}"
+            n if n.startswith(f.name) else f"{f.name}: {n}"
             for f in self.functions
             for n in f.notes
             if not n.startswith("found by name")

@@ -17,7 +17,7 @@ demo: release
 
 ## test: the kit's whole test suite (slow benchmarks excluded) and the linter
 test: $(STAMP)
-	$(BIN)/ruff check dlnlp tests autograder solutions examples
+	$(BIN)/ruff check dlnlp tests autograder solutions examples bench
 	$(BIN)/python -m pytest -q
 
 ## release: rebuild release/ from assignments/ + solutions/ with nbgrader
@@ -33,8 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/grade_vs_nbgrader.py --n 20
 
 lint: $(STAMP)
-	$(BIN)/ruff check dlnlp tests autograder solutions examples
-	$(BIN)/ruff format --check dlnlp tests autograder solutions examples
+	$(BIN)/ruff check dlnlp tests autograder solutions examples bench
+	$(BIN)/ruff format --check dlnlp tests autograder solutions examples bench
 
 clean:
 	rm -rf demo-out bench/out

@@ -26,7 +26,30 @@ class BuildError(Exception):
     pass
 
 
-def build_release(course: Course, assignment: str) -> Path:
+def nbgrader(*args: str, root: Path) -> subprocess.CompletedProcess:
+    """Run nbgrader's CLI on the course folder `root` (the venv's bin on PATH: nbgrader runs alembic)."""
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            *args,
+            f"--CourseDirectory.root={root}",
+            "--log-level=WARN",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+    )
+
+
+def nbgrader_source(course: Course, assignment: str) -> nbformat.NotebookNode:
+    """The notebook nbgrader builds from: the reference spliced in, check cells worth the points."""
     functions = course.config().assignment(assignment).functions
     source = course.source_notebook(assignment)
     if not source.is_file():
@@ -37,32 +60,17 @@ def build_release(course: Course, assignment: str) -> Path:
         fn = str(meta.get("grade_id", "")).removeprefix("check_")
         if meta.get("grade") and fn in functions:
             meta["points"] = functions[fn].points
+    return nb
+
+
+def build_release(course: Course, assignment: str) -> Path:
+    nb = nbgrader_source(course, assignment)
     target = course.release_notebook(assignment)
     with tempfile.TemporaryDirectory(prefix="dlnlp-build-") as tmp:
         src = Path(tmp, "source", assignment, f"{assignment}.ipynb")
         src.parent.mkdir(parents=True)
         nbformat.write(nb, src)
-        env = {
-            **os.environ,
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        }
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "nbgrader",
-                "generate_assignment",
-                assignment,
-                "--force",
-                "--no-db",
-                f"--CourseDirectory.root={tmp}",
-                "--log-level=WARN",
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp,
-        )
+        proc = nbgrader("generate_assignment", assignment, "--force", "--no-db", root=Path(tmp))
         built = Path(tmp, "release", assignment, f"{assignment}.ipynb")
         if proc.returncode != 0 or not built.is_file():
             raise BuildError(

@@ -31,11 +31,11 @@ root_option = click.option(
 @click.option("-v", "--verbose", is_flag=True, help="Log every submission.")
 def main(verbose: bool) -> None:
     """dlnlp: build and grade the Deep Learning Foundations for NLP assignments."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    # the batch logs INFO to DIR/grading.log; the terminal shows it only with -v
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.getLogger().addHandler(handler)
 
 
 @main.command()
@@ -79,6 +79,8 @@ def grade(assignment: str, paths: tuple[Path, ...], out_dir: Path, root: Path | 
         results = grade_batch(course, assignment, list(paths), out_dir)
     except (ConfigError, CollectError, FileNotFoundError) as e:
         raise click.ClickException(str(e)) from None
+    except RuntimeError as e:  # the sandbox or the hidden tests could not start
+        raise click.ClickException(f"grading could not run: {e}") from None
     functions = list(course.config().assignment(assignment).functions)
     click.echo(grade_table(results, functions))
     click.echo(

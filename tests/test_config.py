@@ -61,3 +61,30 @@ def test_limits_can_be_overridden_per_assignment(tmp_path):
     )
     limits = load_config(path).limits_for("a")
     assert (limits.call_seconds, limits.memory_mb) == (5, 300)
+
+
+def test_per_test_points_override_the_even_split():
+    """Does `tests: {name: points}` weight one test and split the rest of the function's points?"""
+    from dlnlp.config import AssignmentConfig
+    from dlnlp.grade.batch import Assignment
+    from dlnlp.grade.scoring import points_table
+
+    a = Assignment.load(COURSE, "attention")
+    cfg = a.config.model_dump()
+    cfg["functions"]["scaled_dot_product_attention"]["tests"] = {"test_output_matches_torch": 2}
+    table = points_table(AssignmentConfig.model_validate(cfg), a.tests, "grader_config.yaml")
+    sdpa = {k: v for k, v in table.items() if k.startswith("scaled_dot_product_attention::")}
+    assert sdpa.pop("scaled_dot_product_attention::test_output_matches_torch") == 2
+    assert sum(sdpa.values()) == pytest.approx(2) and len(set(sdpa.values())) == 1
+
+
+def test_config_naming_an_unknown_test_is_an_error():
+    from dlnlp.config import AssignmentConfig
+    from dlnlp.grade.batch import Assignment
+    from dlnlp.grade.scoring import points_table
+
+    a = Assignment.load(COURSE, "attention")
+    cfg = a.config.model_dump()
+    cfg["functions"]["causal_mask"]["tests"] = {"test_typo": 1}
+    with pytest.raises(ConfigError, match="functions.causal_mask.tests names unknown tests"):
+        points_table(AssignmentConfig.model_validate(cfg), a.tests, "grader_config.yaml")

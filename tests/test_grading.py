@@ -147,6 +147,11 @@ def test_cli_explains_what_it_cannot_do(tmp_path):
     assert unknown.returncode != 0 and "unknown assignment 'attentoin'" in unknown.stderr
 
 
+def test_grading_log_names_the_isolation_layers(graded):
+    log = (graded[1] / "grading.log").read_text()
+    assert "isolation layers:" in log and "landlock" in log and "[2/2]" in log
+
+
 def test_results_are_rewritten_atomically(graded):
     """No temporary files are left next to results."""
     assert not list(graded[1].rglob("*.tmp"))

@@ -24,7 +24,7 @@ from dlnlp.grade.static_check import banned_uses
 from dlnlp.render.feedback import write_feedback
 from dlnlp.render.grades_csv import write_grades_csv
 from dlnlp.render.gradescope import write_results_json
-from dlnlp.results import Results
+from dlnlp.results import Results, points
 from dlnlp.sandbox.client import Zygote
 
 log = logging.getLogger("dlnlp.grade")
@@ -131,6 +131,20 @@ def grade_batch(
     submissions = collect(paths, assignment_id)
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(out_dir / "grading.log", mode="w")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        return _grade_all(a, course, submissions, out_dir)
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+
+
+def _grade_all(
+    a: Assignment, course: Course, submissions: list[Submission], out_dir: Path
+) -> list[Results]:
     # the grader's memory holds the hidden tests: no same-user ptrace or /proc/<pid>/mem reads
     ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     secrets = [*course.secrets(), out_dir, *{s.path.resolve().parent for s in submissions}]
@@ -170,12 +184,12 @@ def grade_batch(
             write_outputs(results, out_dir)
             all_results.append(results)
             log.info(
-                "[%d/%d] %s: %g/%g %s",
+                "[%d/%d] %s: %s/%s %s",
                 i,
                 len(submissions),
                 sub.student,
-                results.score,
-                results.max_score,
+                points(results.score),
+                points(results.max_score),
                 results.status_message(),
             )
     write_grades_csv(all_results, a.functions, out_dir / "grades.csv")

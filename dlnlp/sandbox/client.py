@@ -56,14 +56,13 @@ class Worker:
             raise WorkerFailure("protocol", f"the worker sent an unreadable reply ({e})") from None
 
     def kill(self) -> None:
-        """SIGKILL the worker (pid 1 of its namespace: everything it started dies with it)."""
+        """SIGKILL the worker: pid 1 of its namespace, so everything it started dies with it.
+        Its launcher then reaps it and removes its scratch folder."""
         self.alive = False
-        for pid in (self.worker_pid, self.launcher_pid):
-            if pid > 0:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+        try:
+            os.kill(self.worker_pid or self.launcher_pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         self.sock.close()
 
 

@@ -12,29 +12,14 @@ Run: .venv/bin/python examples/make_examples.py
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import nbformat
 
+from dlnlp.build.fill import fill as fill_cells
+
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "examples" / "attention"
-
-
-def _functions(code: str) -> dict[str, str]:
-    """Module source -> {function: the module's imports and classes + that function}."""
-    tree = ast.parse(code)
-    preamble = [
-        ast.get_source_segment(code, n)
-        for n in tree.body
-        if not isinstance(n, ast.FunctionDef)
-        and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
-    ]
-    return {
-        n.name: "\n".join(preamble) + "\n\n\n" + ast.get_source_segment(code, n)
-        for n in tree.body
-        if isinstance(n, ast.FunctionDef)
-    }
 
 
 def _release() -> nbformat.NotebookNode:
@@ -50,17 +35,8 @@ def _stub(function: str) -> str:
 
 
 def fill(*codes: str, raw: dict[str, str] | None = None) -> nbformat.NotebookNode:
-    """The release with each function the `codes` define filled in; `raw` sets a cell's text as is."""
-    nb = _release()
-    answers: dict[str, str] = {}
-    for code in codes:
-        answers |= _functions(code)
-    answers |= raw or {}
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in answers:
-            cell.source = answers.pop(grade_id)
-    return nb
+    """The student release with the `codes` filled in, the way a student would."""
+    return fill_cells(_release(), *codes, raw=raw)
 
 
 def main() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import copy
 import functools
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from dlnlp.build.fill import fill
 from dlnlp.build.splice import solved_notebook
 from dlnlp.course import Course
 from dlnlp.grade.batch import grade_batch
@@ -38,33 +38,9 @@ def release(assignment: str) -> nbformat.NotebookNode:
     return nbformat.read(COURSE.release_notebook(assignment), as_version=4)
 
 
-def split_functions(code: str) -> dict[str, str]:
-    """Module source -> {function name: the module's other statements (imports, classes) + that function}."""
-    tree = ast.parse(code)
-    lines = code.splitlines()
-    preamble = [
-        ast.get_source_segment(code, n)
-        for n in tree.body
-        if not isinstance(n, ast.FunctionDef)
-        and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
-    ]
-    return {
-        n.name: "\n".join(preamble) + "\n\n\n" + "\n".join(lines[n.lineno - 1 : n.end_lineno])
-        for n in tree.body
-        if isinstance(n, ast.FunctionDef)
-    }
-
-
 def with_code(assignment: str, code: str) -> nbformat.NotebookNode:
     """The perfect notebook with each function `code` defines replacing that function's cell."""
-    nb = solved(assignment)
-    replaced = split_functions(code)
-    for cell in nb.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and grade_id in replaced:
-            cell.source = replaced.pop(grade_id)
-    assert not replaced, f"no cell for {sorted(replaced)}"
-    return nb
+    return fill(_solved(assignment), code)
 
 
 def grade_notebooks(

@@ -83,32 +83,11 @@ class Session:
             return _error("missing", message=f"{msg['fn']} is not defined")
         guards.activate(msg.get("banned", []))
         try:
-            value = body(fn)
-            hits = guards.deactivate()
-            if hits:
-                return {
-                    "ok": False,
-                    "error": {
-                        "kind": "banned",
-                        "type": "",
-                        "message": ", ".join(hits),
-                        "traceback": "",
-                    },
-                }
-            return {"ok": True, "value": value}
+            reply = {"ok": True, "value": body(fn)}
         except BaseException as e:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
-            hits = guards.deactivate()
-            if hits:
-                return {
-                    "ok": False,
-                    "error": {
-                        "kind": "banned",
-                        "type": "",
-                        "message": ", ".join(hits),
-                        "traceback": "",
-                    },
-                }
-            return _error("memory" if _is_memory_error(e) else "exception", e)
+            reply = _error("memory" if _is_memory_error(e) else "exception", e)
+        hits = guards.deactivate()  # a banned call outranks whatever happened after it
+        return _error("banned", message=", ".join(hits)) if hits else reply
 
     def call(self, msg: dict) -> dict:
         return self._run(msg, lambda fn: fn(*msg.get("args", []), **msg.get("kwargs", {})))

@@ -1,0 +1,45 @@
+"""Code -> a submission notebook: put each function a piece of code defines into the cell whose
+nbgrader grade_id is that function's name. Makes the sample submissions, the kit's mutant and
+adversarial notebooks, and the benchmark's class."""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+import nbformat
+
+
+def split_functions(code: str) -> dict[str, str]:
+    """Module source -> {function: the module's other statements (imports, classes) + that function}."""
+    tree = ast.parse(code)
+    preamble = [
+        ast.get_source_segment(code, n)
+        for n in tree.body
+        if not isinstance(n, ast.FunctionDef)
+        and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))  # docstrings
+    ]
+    return {
+        n.name: "\n".join(preamble) + "\n\n\n" + ast.get_source_segment(code, n)
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef)
+    }
+
+
+def fill(
+    nb: nbformat.NotebookNode, *codes: str, raw: dict[str, str] | None = None
+) -> nbformat.NotebookNode:
+    """A copy of `nb` with each function the `codes` define in its solution cell; `raw` sets a
+    cell's text as is (e.g. a syntax error). Raises KeyError for a function without a cell."""
+    nb = copy.deepcopy(nb)
+    answers: dict[str, str] = {}
+    for code in codes:
+        answers |= split_functions(code)
+    answers |= raw or {}
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade_id") in answers:
+            cell.source = answers.pop(meta["grade_id"])
+    if answers:
+        raise KeyError(f"no solution cell for {sorted(answers)}")
+    return nb

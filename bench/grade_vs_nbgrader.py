@@ -29,14 +29,14 @@ from dlnlp.course import Course  # noqa: E402
 LOOP = "def causal_mask(L):\n    while True:\n        pass\n"
 
 
-def submissions(n: int) -> dict[str, nbformat.NotebookNode]:
-    """n notebooks: every 10th never finishes, the rest alternate correct and mistaken."""
+def submissions(n: int, timeouts: int) -> dict[str, nbformat.NotebookNode]:
+    """n notebooks: `timeouts` of them never finish, the rest alternate correct and mistaken."""
     alternatives = sorted((REPO / "tests/alternatives/attention").glob("*.py"))
     mutants = sorted((REPO / "tests/mutants/attention").glob("*.py"))
     out = {}
     for i in range(n):
         base = alternatives[i % len(alternatives)].read_text()
-        if i % 10 == 9:
+        if i >= n - timeouts:
             out[f"s{i:03d}-timeout"] = fill(base, LOOP)
         elif i % 2:
             m = mutants[(i // 2) % len(mutants)]
@@ -55,12 +55,13 @@ def timed(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20)
+    parser.add_argument("--timeouts", type=int, default=2, help="how many submissions never finish")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     args = parser.parse_args()
     shutil.rmtree(args.out, ignore_errors=True)
     course = Course(REPO)
     limits = course.config().limits_for("attention")
-    subs = submissions(args.n)
+    subs = submissions(args.n, args.timeouts)
 
     flat = args.out / "submissions"
     nbg = args.out / "nbgrader"

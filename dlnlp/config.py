@@ -38,7 +38,10 @@ class FunctionConfig(_Strict):
     points: float = Field(gt=0)
     tests: dict[str, float] = Field(default_factory=dict, description="points for single tests")
     banned: list[str] = Field(
-        default_factory=list, description="dotted APIs the student may not use"
+        default_factory=list, description="dotted APIs (or modules) the student may not use"
+    )
+    call_seconds: float | None = Field(
+        None, gt=0, description="per-call time limit for this function, e.g. a training loop"
     )
 
     @model_validator(mode="after")

@@ -36,6 +36,22 @@ def test_release_stubs_score_zero(graded):
     assert all("not implemented yet" in f.notes for f in r.functions)
 
 
+ASSIGNMENTS = list(COURSE.config().assignments)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_full_and_stubs_zero_for_every_assignment(assignment, tmp_path):
+    """Does every assignment's reference score 100% and its release stubs 0, with every function tested?"""
+    results = grade_notebooks(
+        assignment, {"reference": solved(assignment), "stub": release(assignment)}, tmp_path
+    )
+    ref, stub = results["reference"], results["stub"]
+    assert ref.score == ref.max_score == COURSE.config().assignment(assignment).max_score, [
+        (t.name, t.output) for t in ref.tests if t.status == "failed"
+    ]
+    assert stub.score == 0 and all(f.total >= 2 for f in ref.functions)
+
+
 def test_every_test_name_starts_with_its_function(graded):
     data = json.loads((graded[1] / "reference" / "results.json").read_text())
     functions = list(COURSE.config().assignment("attention").functions)

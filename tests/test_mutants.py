@@ -1,5 +1,11 @@
-"""Does every catalogued wrong implementation lose points on its function, with the right hint?
-Does every correct alternative get full marks?"""
+"""Does every catalogued wrong implementation lose points on its function, with the hint that
+names its mistake? Does every correct alternative get full marks?
+
+A mutant is tests/mutants/<assignment>/<name>.py: the wrong function(s), with a docstring that
+says `target: <function>`, `hint: <words the feedback must contain>` and, optionally,
+`unaffected: <functions that must keep full marks>`. An alternative is
+tests/alternatives/<assignment>/<name>.py: correct code for one or more graded functions.
+"""
 
 from __future__ import annotations
 
@@ -7,52 +13,72 @@ from pathlib import Path
 
 import pytest
 
-from conftest import full_marks, function_scores, grade_notebooks, with_code
+from conftest import COURSE, full_marks, function_scores, grade_notebooks, with_code
 
 HERE = Path(__file__).parent
-MUTANTS = sorted((HERE / "mutants" / "attention").glob("*.py"))
-ALTERNATIVES = sorted((HERE / "alternatives" / "attention").glob("*.py"))
+ASSIGNMENTS = [a for a in COURSE.config().assignments if (HERE / "mutants" / a).is_dir()]
+MUTANTS = [p for a in ASSIGNMENTS for p in sorted((HERE / "mutants" / a).glob("*.py"))]
+ALTERNATIVES = [p for a in ASSIGNMENTS for p in sorted((HERE / "alternatives" / a).glob("*.py"))]
 
 
 def _header(path: Path) -> dict[str, str]:
     """The `key: value` lines of a mutant's docstring."""
     doc = path.read_text().split('"""')[1]
-    return dict(
-        line.split(": ", 1)
-        for line in doc.splitlines()
-        if ": " in line and line.split(": ")[0] in ("target", "hint")
-    )
+    keys = ("target", "hint", "unaffected")
+    return dict(line.split(": ", 1) for line in doc.splitlines() if line.split(": ")[0] in keys)
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    notebooks = {f"mutant-{p.stem}": with_code("attention", p.read_text()) for p in MUTANTS}
-    notebooks |= {f"alt-{p.stem}": with_code("attention", p.read_text()) for p in ALTERNATIVES}
-    return grade_notebooks("attention", notebooks, tmp_path_factory.mktemp("mutants"))
+    """assignment -> {student: Results}: each assignment's catalogue graded in one batch, on demand."""
+    cache: dict[str, dict] = {}
+
+    def get(assignment: str) -> dict:
+        if assignment not in cache:
+            notebooks = {
+                f"mutant-{p.stem}": with_code(assignment, p.read_text())
+                for p in MUTANTS
+                if p.parent.name == assignment
+            }
+            notebooks |= {
+                f"alt-{p.stem}": with_code(assignment, p.read_text())
+                for p in ALTERNATIVES
+                if p.parent.name == assignment
+            }
+            cache[assignment] = grade_notebooks(
+                assignment, notebooks, tmp_path_factory.mktemp(assignment)
+            )
+        return cache[assignment]
+
+    return get
 
 
-def test_catalogue_is_large_enough():
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_catalogue_is_large_enough(assignment):
     """Are there at least 10 mutants and 3 correct alternatives?"""
-    assert len(MUTANTS) >= 10 and len(ALTERNATIVES) >= 3
+    assert sum(p.parent.name == assignment for p in MUTANTS) >= 10
+    assert sum(p.parent.name == assignment for p in ALTERNATIVES) >= 3
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_mutant_loses_points_on_its_function_with_its_hint(graded, mutant):
     """Does this mutant lose points on the function it breaks, with a message naming the mistake?"""
     header = _header(mutant)
     target, hint = header["target"], header["hint"]
-    r = graded[f"mutant-{mutant.stem}"]
+    r = graded(mutant.parent.name)[f"mutant-{mutant.stem}"]
     scores, full = function_scores(r), full_marks(r)
     assert scores[target] < full[target], f"{mutant.stem} was not caught"
     failed = [t.output for t in r.tests if t.function == target and t.status == "failed"]
+    failed += next(f.notes for f in r.functions if f.name == target)
     assert any(hint in out for out in failed), f"expected {hint!r} in {failed}"
-    # functions that do not call the broken one keep their marks
-    independent = {"causal_mask", "sinusoidal_positional_encoding"} - {target}
-    assert all(scores[f] == full[f] for f in independent)
+    for fn in filter(None, (f.strip() for f in header.get("unaffected", "").split(","))):
+        assert scores[fn] == full[fn], (
+            f"{fn} lost points: {[t.output for t in r.tests if t.function == fn]}"
+        )
 
 
-@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_correct_alternative_gets_full_marks(graded, alternative):
     """Does a correct solution written differently (einsum, loops, float64 inside) get 100%?"""
-    r = graded[f"alt-{alternative.stem}"]
+    r = graded(alternative.parent.name)[f"alt-{alternative.stem}"]
     assert r.score == r.max_score, [(t.name, t.output) for t in r.tests if t.status == "failed"]

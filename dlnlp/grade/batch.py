@@ -86,7 +86,8 @@ def grade_submission(a: Assignment, zygote: Zygote, sub: Submission) -> Results:
         ]
         return _finish(scoring.score(results, a.config, a.tests, outcomes, a.points, {}, {}), start)
     banned = {fn: banned_uses(extracted, fn, a.banned[fn]) for fn in a.functions}
-    session = Session(zygote, extracted, a.banned, a.limits)
+    call_seconds = {fn: c.call_seconds for fn, c in a.config.functions.items() if c.call_seconds}
+    session = Session(zygote, extracted, a.banned, a.limits, call_seconds)
     try:
         outcomes = hidden_tests.run(a.test_dir, StudentProxy(session))
     finally:

@@ -35,9 +35,15 @@ def _failure_text(fn: str, kind: str, detail: str, limits: Limits) -> str:
 
 class Session:
     def __init__(
-        self, zygote: Zygote, extracted: Extracted, banned: dict[str, list[str]], limits: Limits
+        self,
+        zygote: Zygote,
+        extracted: Extracted,
+        banned: dict[str, list[str]],
+        limits: Limits,
+        call_seconds: dict[str, float] | None = None,
     ) -> None:
         self.zygote, self.extracted, self.banned, self.limits = zygote, extracted, banned, limits
+        self.call_seconds = call_seconds or {}
         self.worker: Worker | None = None
         self.fatal: dict[str, StudentError] = {}
         self.banned_hits: dict[str, list[str]] = {}
@@ -60,8 +66,9 @@ class Session:
             self.load_problems = loaded["value"]["problems"]
         return self.worker
 
-    def _timeout(self) -> float:
-        return max(0.0, min(self.limits.call_seconds, self.deadline - time.monotonic()))
+    def _timeout(self, fn: str = "") -> float:
+        limit = self.call_seconds.get(fn, self.limits.call_seconds)
+        return max(0.0, min(limit, self.deadline - time.monotonic()))
 
     def request(self, fn: str, msg: dict):
         """Run one call in the worker; return its value or raise StudentError."""
@@ -76,7 +83,7 @@ class Session:
         try:
             worker = self._ready_worker(fn)
             reply = worker.request(
-                {**msg, "fn": fn, "banned": self.banned.get(fn, [])}, self._timeout()
+                {**msg, "fn": fn, "banned": self.banned.get(fn, [])}, self._timeout(fn)
             )
         except WorkerFailure as e:
             kind = (
@@ -124,6 +131,16 @@ class Session:
             )
         raise StudentError(fn, kind, message, err["traceback"])
 
+    def seed(self, seed: int) -> None:
+        """Seed the worker's torch, numpy and random generators (for tests of sampling code)."""
+        if self._timeout() > 0:
+            try:
+                self._ready_worker("seed").request(
+                    {"op": "seed", "seed": int(seed)}, self._timeout()
+                )
+            except (WorkerFailure, StudentError):
+                pass  # the next call reports what went wrong with the worker
+
     def close(self) -> None:
         if self.worker is not None:
             self.worker.kill()
@@ -148,6 +165,10 @@ class StudentProxy:
             return self._session.request(name, {"op": "call", "args": list(args), "kwargs": kwargs})
 
         return call
+
+    def seed(self, seed: int) -> None:
+        """Seed the sandbox's random generators before calls that sample."""
+        self._session.seed(seed)
 
     def grad(
         self, fn: str, *args, wrt: list[int], grad_output, output_index: int | None = None, **kwargs

@@ -114,6 +114,17 @@ class Session:
         return self._run(msg, body)
 
 
+def _seed(msg: dict) -> dict:
+    import random
+
+    import numpy
+
+    torch.manual_seed(msg["seed"])
+    random.seed(msg["seed"])
+    numpy.random.seed(msg["seed"] % 2**32)
+    return {"ok": True, "value": None}
+
+
 def _silence_stdio() -> None:
     """Student prints and torch warnings go nowhere; stdin is empty (input() gets EOF)."""
     null = os.open(os.devnull, os.O_RDWR)
@@ -142,7 +153,7 @@ def main(conn: socket.socket, settings: dict, namespaces: dict, scratch: str) ->
             raise
         session = Session()
         codec.send(conn, {"hello": in_force})
-        handlers = {"load": session.load, "call": session.call, "grad": session.grad}
+        handlers = {"load": session.load, "call": session.call, "grad": session.grad, "seed": _seed}
         while True:
             try:
                 msg = codec.recv(conn)

@@ -2,6 +2,7 @@
 
 target: causal_mask
 hint: must be a bool tensor
+unaffected: scaled_dot_product_attention, multi_head_attention, sinusoidal_positional_encoding
 """
 import torch
 

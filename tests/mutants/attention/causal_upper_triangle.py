@@ -2,6 +2,7 @@
 
 target: causal_mask
 hint: the mask is inverted
+unaffected: scaled_dot_product_attention, multi_head_attention, sinusoidal_positional_encoding
 """
 import torch
 

@@ -2,6 +2,7 @@
 
 target: multi_head_attention
 hint: output projection W_o is missing
+unaffected: scaled_dot_product_attention, causal_mask, sinusoidal_positional_encoding
 """
 import torch
 

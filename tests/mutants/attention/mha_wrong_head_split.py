@@ -2,6 +2,7 @@
 
 target: multi_head_attention
 hint: heads are split incorrectly
+unaffected: scaled_dot_product_attention, causal_mask, sinusoidal_positional_encoding
 """
 import torch
 

@@ -2,6 +2,7 @@
 
 target: sinusoidal_positional_encoding
 hint: exponent is 2i/d
+unaffected: scaled_dot_product_attention, causal_mask, multi_head_attention
 """
 import torch
 

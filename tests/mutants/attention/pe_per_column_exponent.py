@@ -2,6 +2,7 @@
 
 target: sinusoidal_positional_encoding
 hint: share one frequency
+unaffected: scaled_dot_product_attention, causal_mask, multi_head_attention
 """
 import torch
 

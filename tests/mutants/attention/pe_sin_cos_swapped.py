@@ -2,6 +2,7 @@
 
 target: sinusoidal_positional_encoding
 hint: sin and cos are swapped
+unaffected: scaled_dot_product_attention, causal_mask, multi_head_attention
 """
 import torch
 

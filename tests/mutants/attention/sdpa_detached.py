@@ -2,6 +2,7 @@
 
 target: scaled_dot_product_attention
 hint: no gradient reaches
+unaffected: causal_mask, sinusoidal_positional_encoding
 """
 import math
 

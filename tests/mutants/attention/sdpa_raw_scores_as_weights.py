@@ -2,6 +2,7 @@
 
 target: scaled_dot_product_attention
 hint: raw scores
+unaffected: causal_mask, sinusoidal_positional_encoding
 """
 import math
 

@@ -2,6 +2,7 @@
 
 target: scaled_dot_product_attention
 hint: off by a factor of sqrt(d_k)
+unaffected: causal_mask, sinusoidal_positional_encoding
 """
 import math
 

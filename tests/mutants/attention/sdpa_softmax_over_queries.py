@@ -2,6 +2,7 @@
 
 target: scaled_dot_product_attention
 hint: check the softmax dimension
+unaffected: causal_mask, sinusoidal_positional_encoding
 """
 import math
 

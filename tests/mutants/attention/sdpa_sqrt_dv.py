@@ -2,6 +2,7 @@
 
 target: scaled_dot_product_attention
 hint: scaled by sqrt(d_v)
+unaffected: causal_mask, sinusoidal_positional_encoding
 """
 import math
 

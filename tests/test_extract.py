@@ -92,3 +92,33 @@ def test_own_function_with_a_banned_name_is_not_flagged():
         ["scaled_dot_product_attention", "mha"],
     )
     assert banned_uses(ex, "mha", banned) == []
+
+
+def test_static_check_resolves_modules_methods_and_imports():
+    """Are module bans, tensor-method bans and import aliases all resolved?"""
+    banned = [
+        "torch.autograd",
+        "torch.Tensor.sigmoid",
+        "torch.nn.functional.sigmoid",
+        "torch.sigmoid",
+    ]
+    ex = extract(
+        _nb(
+            (
+                "import torch\nimport torch.nn.functional as F\nfrom torch import autograd as ag\n"
+                "def a(z):\n    return F.sigmoid(z)\n"
+                "def b(z):\n    return z.sigmoid()\n"
+                "def c(z, w):\n    return ag.grad(z.sum(), w)\n"
+                "def d(z):\n    return torch.autograd.functional.jacobian(lambda t: t, z)\n"
+                "def e(z):\n    return 1 / (1 + torch.exp(-z))\n"
+                "def f(z):\n    with torch.no_grad():\n        return torch.tanh(z)\n",
+                None,
+            )
+        ),
+        list("abcdef"),
+    )
+    assert banned_uses(ex, "a", banned) == ["torch.nn.functional.sigmoid"]
+    assert banned_uses(ex, "b", banned) == ["torch.Tensor.sigmoid"]
+    assert banned_uses(ex, "c", banned) == ["torch.autograd"]
+    assert banned_uses(ex, "d", banned) == ["torch.autograd"]
+    assert banned_uses(ex, "e", banned) == [] and banned_uses(ex, "f", banned) == []

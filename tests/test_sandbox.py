@@ -134,3 +134,30 @@ def test_oversized_frame_is_refused():
     a.sendall(struct.pack("<Q", codec.MAX_FRAME + 1))
     with pytest.raises(codec.CodecError):
         codec.recv(b)
+
+
+def test_runtime_guard_sees_modules_methods_and_classes():
+    """Banned modules, tensor methods and classes are caught at run time; torch.no_grad is not a ban."""
+    banned = ["torch.autograd", "torch.Tensor.sigmoid", "torch.nn.Sigmoid"]
+    with Zygote(banned, [], 512, 60) as z:
+        w = z.spawn()
+        _load(
+            w,
+            "import torch\n"
+            "def ok(x):\n    with torch.no_grad():\n        return 1 / (1 + torch.exp(-x))\n"
+            "def method(x):\n    return getattr(x, 'sig' + 'moid')()\n"
+            "def module(x):\n    x = x.clone().requires_grad_()\n    return torch.autograd.grad(x.sum(), x)[0]\n"
+            "def cls(x):\n    return torch.nn.Sigmoid()(x)\n",
+        )
+        x = torch.randn(3)
+        try:
+            assert w.request({"op": "call", "fn": "ok", "args": [x], "banned": banned}, 10)["ok"]
+            for fn, entry in [
+                ("method", "torch.Tensor.sigmoid"),
+                ("module", "torch.autograd"),
+                ("cls", "torch.nn.Sigmoid"),
+            ]:
+                reply = w.request({"op": "call", "fn": fn, "args": [x], "banned": banned}, 10)
+                assert reply["error"]["kind"] == "banned" and reply["error"]["message"] == entry
+        finally:
+            w.kill()

@@ -52,6 +52,7 @@ class Extracted:
     cells: list[Cell] = field(default_factory=list)
     defs: dict[str, ast.FunctionDef] = field(default_factory=dict)  # graded function -> its def
     module_level: list[ast.stmt] = field(default_factory=list)  # kept imports and constants
+    defined: set[str] = field(default_factory=set)  # every top-level function and class name
     found_by: dict[str, str] = field(default_factory=dict)  # graded function -> "grade_id" | "name"
     missing: dict[str, str] = field(default_factory=dict)  # graded function -> why
     problems: list[str] = field(default_factory=list)  # notes for the student (syntax errors, ...)
@@ -146,6 +147,8 @@ def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
         out.cells.append(loaded)
         for i in keep:
             stmt = body[i]
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                out.defined.add(stmt.name)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 by_name[stmt.name] = (stmt, loaded, i)
             elif not isinstance(stmt, ast.ClassDef):

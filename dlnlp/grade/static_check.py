@@ -1,5 +1,12 @@
 """Static detection of banned APIs in a graded function's source (the run-time guard in the
-worker is the other half: this one also catches code paths the hidden tests never reach)."""
+worker is the other half: this one also sees code paths the hidden tests never reach).
+
+Names are resolved through the notebook's imports and aliases to full dotted paths
+(`F.sigmoid` -> `torch.nn.functional.sigmoid`) and compared with the banned entries; an entry
+bans itself and everything below it (`torch.autograd` bans `torch.autograd.grad`). A banned
+tensor method (`torch.Tensor.sigmoid`) is seen on any receiver (`z.sigmoid()`), since a
+variable's type is unknown before run time.
+"""
 
 from __future__ import annotations
 
@@ -8,59 +15,100 @@ import ast
 from dlnlp.grade.extract import Extracted
 
 
-def _aliases(
-    module_level: list[ast.stmt], short: dict[str, str], own_defs: set[str]
-) -> dict[str, str]:
-    """Module-level names bound to a banned API: `from torch.nn.functional import sdpa as f`, `f = F.sdpa`."""
-    found: dict[str, str] = {}
-    for stmt in module_level:
-        if isinstance(stmt, ast.ImportFrom):
-            for a in stmt.names:
-                if a.name in short:
-                    found[a.asname or a.name] = short[a.name]
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
-            hit = _uses(stmt.value, short, {})
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            for t in targets:
-                if hit and isinstance(t, ast.Name):
-                    found[t.id] = hit[0]
-    return {k: v for k, v in found.items() if k not in own_defs}
+def _dotted(node: ast.AST, aliases: dict[str, str]) -> str | None:
+    """`F.sigmoid` -> 'torch.nn.functional.sigmoid' when F is a known alias; else None."""
+    if isinstance(node, ast.Name):
+        return aliases.get(node.id)
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value, aliases)
+        return f"{base}.{node.attr}" if base else None
+    return None
 
 
-def _uses(node: ast.AST, short: dict[str, str], aliases: dict[str, str]) -> list[str]:
-    hits: list[str] = []
-    docstrings = {
-        id(n.body[0].value)
-        for n in ast.walk(node)
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-        and n.body
-        and isinstance(n.body[0], ast.Expr)
-        and isinstance(n.body[0].value, ast.Constant)
-    }
-    for n in ast.walk(node):
-        name = None
-        if isinstance(n, ast.Attribute) and n.attr in short:
-            name = short[n.attr]
-        elif isinstance(n, ast.Name) and n.id in aliases:
-            name = aliases[n.id]
-        elif isinstance(n, ast.ImportFrom):
-            name = next((short[a.name] for a in n.names if a.name in short), None)
-        elif (
-            isinstance(n, ast.Constant)
-            and isinstance(n.value, str)
-            and n.value in short
-            and id(n) not in docstrings
-        ):
-            name = short[n.value]  # getattr(F, "scaled_dot_product_attention")
-        if name and name not in hits:
-            hits.append(name)
-    return hits
+def _bind(stmt: ast.stmt, aliases: dict[str, str]) -> None:
+    """Record the names an import or an alias assignment binds."""
+    if isinstance(stmt, ast.Import):
+        for a in stmt.names:
+            if a.asname:
+                aliases[a.asname] = a.name
+            else:
+                top = a.name.split(".")[0]
+                aliases[top] = top
+    elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+        for a in stmt.names:
+            aliases[a.asname or a.name] = f"{stmt.module}.{a.name}"
+    elif (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+    ):
+        target = _dotted(stmt.value, aliases)
+        if target:
+            aliases[stmt.targets[0].id] = target
+
+
+def _match(dotted: str | None, banned: list[str]) -> str | None:
+    if dotted:
+        for b in banned:
+            if dotted == b or dotted.startswith(b + "."):
+                return b
+    return None
+
+
+def _methods(banned: list[str]) -> dict[str, str]:
+    """Banned methods by name: entries whose parent is a class (`torch.Tensor.sigmoid`)."""
+    out = {}
+    for b in banned:
+        parts = b.split(".")
+        if len(parts) >= 3 and parts[-2][:1].isupper():
+            out[parts[-1]] = b
+    return out
 
 
 def banned_uses(extracted: Extracted, function: str, banned: list[str]) -> list[str]:
-    """The banned APIs (dotted names) that `function`'s source refers to."""
-    if not banned or function not in extracted.defs:
+    """The banned entries that `function`'s source uses."""
+    node = extracted.defs.get(function)
+    if not banned or node is None:
         return []
-    short = {dotted.rsplit(".", 1)[-1]: dotted for dotted in banned}
-    aliases = _aliases(extracted.module_level, short, set(extracted.defs))
-    return _uses(extracted.defs[function], short, aliases)
+    aliases: dict[str, str] = {}
+    for stmt in extracted.module_level:
+        _bind(stmt, aliases)
+    for name in extracted.defined:  # the notebook's own functions shadow imported names
+        aliases.pop(name, None)
+    for stmt in ast.walk(node):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign)):
+            _bind(stmt, aliases)
+    methods = _methods(banned)
+    hits: list[str] = []
+    for n in ast.walk(node):
+        hit = None
+        if isinstance(n, (ast.Name, ast.Attribute)):
+            hit = _match(_dotted(n, aliases), banned)
+            if hit is None and isinstance(n, ast.Attribute) and n.attr in methods:
+                hit = methods[n.attr]
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            names = (
+                [a.name for a in n.names]
+                if isinstance(n, ast.Import)
+                else [f"{n.module}.{a.name}" for a in n.names]
+            )
+            hit = next(filter(None, (_match(d, banned) for d in names)), None)
+        elif isinstance(n, ast.Call) and len(n.args) >= 2 and isinstance(n.args[1], ast.Constant):
+            # getattr(F, "scaled_dot_product_attention"), getattr(z, "sigmoid")
+            if (
+                isinstance(n.func, ast.Name)
+                and n.func.id == "getattr"
+                and isinstance(n.args[1].value, str)
+            ):
+                name = n.args[1].value
+                base = _dotted(n.args[0], aliases)
+                hit = _match(f"{base}.{name}", banned) if base else methods.get(name)
+        elif isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Constant):
+            func = _dotted(n.func, aliases)
+            if func in ("importlib.import_module", "builtins.__import__") and isinstance(
+                n.args[0].value, str
+            ):
+                hit = _match(n.args[0].value, banned)
+        if hit and hit not in hits:
+            hits.append(hit)
+    return hits

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
+import types
 
 _active: frozenset[str] = frozenset()
 _hits: list[str] = []
@@ -29,63 +30,90 @@ def _check(dotted: str) -> None:
 
 
 def _resolve(dotted: str):
+    """'torch.nn.MultiheadAttention' -> (the object, its parent, the attribute name)."""
     module_name, _, attr = dotted.rpartition(".")
     while module_name:
         try:
-            obj = importlib.import_module(module_name)
+            parent = importlib.import_module(module_name)
             break
         except ImportError:  # e.g. torch.nn.MultiheadAttention: the module is torch.nn
             module_name, _, head = module_name.rpartition(".")
             attr = f"{head}.{attr}"
     else:
         raise ImportError(dotted)
-    for part in attr.split("."):
-        obj = getattr(obj, part)
-    return obj
+    *path, name = attr.split(".")
+    for part in path:
+        parent = getattr(parent, part)
+    return getattr(parent, name), parent, name
 
 
-def _make_guard(dotted: str, original):
-    if isinstance(original, type):
-
-        def __init__(self, *args, **kwargs):
-            _check(dotted)
-            original.__init__(self, *args, **kwargs)
-
-        return type(
-            original.__name__,
-            (original,),
-            {
-                "__init__": __init__,
-                "__module__": original.__module__,
-                "__qualname__": original.__qualname__,
-            },
-        )
-
+def _function_guard(key: str, original):
     @functools.wraps(original)
     def guard(*args, **kwargs):
-        _check(dotted)
+        _check(key)
         return original(*args, **kwargs)
 
     return guard
 
 
-def install(banned: list[str]) -> list[str]:
-    """Swap each banned API for its guard in every loaded module; return those not found."""
-    missing = []
-    for dotted in banned:
-        try:
-            original = _resolve(dotted)
-        except (ImportError, AttributeError):
-            missing.append(dotted)
-            continue
-        guard = _make_guard(dotted, original)
-        for module in list(sys.modules.values()):
-            namespace = getattr(module, "__dict__", None)
-            if not isinstance(namespace, dict):
-                continue
+def _guard_class(key: str, cls: type) -> None:
+    """Wrap the class's own __init__ in place: every reference to the class stays valid."""
+    init = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        _check(key)
+        init(self, *args, **kwargs)
+
+    cls.__init__ = __init__
+
+
+def _swap_everywhere(original, guard) -> None:
+    """Replace `original` by `guard` in every loaded module that holds it."""
+    for module in list(sys.modules.values()):
+        namespace = getattr(module, "__dict__", None)
+        if isinstance(namespace, dict):
             for name, value in list(namespace.items()):
                 if value is original:
                     namespace[name] = guard
+
+
+def _guard(key: str, original, parent, name: str) -> None:
+    if isinstance(original, type):
+        try:
+            _guard_class(key, original)
+            return
+        except TypeError:  # a built-in type: swap the name instead
+            pass
+    guard = _function_guard(key, original)
+    _swap_everywhere(original, guard)
+    if isinstance(parent, type):  # a method, e.g. torch.Tensor.sigmoid
+        setattr(parent, name, guard)
+
+
+def install(banned: list[str]) -> list[str]:
+    """Guard each banned API in this process; return the entries that could not be found.
+
+    An entry is a callable, a class (its construction is guarded), a method of a class, or a
+    module (its own public functions are guarded; its classes are not, e.g. torch.no_grad).
+    """
+    missing = []
+    for dotted in banned:
+        try:
+            original, parent, name = _resolve(dotted)
+        except (ImportError, AttributeError):
+            missing.append(dotted)
+            continue
+        if isinstance(original, types.ModuleType):
+            for fname, fn in list(vars(original).items()):
+                own = getattr(fn, "__module__", None) or ""
+                if (
+                    not fname.startswith("_")
+                    and isinstance(fn, (types.FunctionType, types.BuiltinFunctionType))
+                    and (own == original.__name__ or own.startswith(original.__name__ + "."))
+                ):
+                    _guard(dotted, fn, original, fname)
+        else:
+            _guard(dotted, original, parent, name)
     return missing
 
 

@@ -11,9 +11,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[author,dev]'
 	touch $(STAMP)
 
-## demo: install, build the releases, grade the sample submissions, print the grade table
+ASSIGNMENTS := attention backprop vae lstm
+
+## demo: install, build the releases, grade the sample submissions, print each grade table
 demo: release
-	$(BIN)/dlnlp -v grade attention examples/attention --out demo-out
+	@for a in $(ASSIGNMENTS); do \
+	  echo "== $$a =="; $(BIN)/dlnlp grade $$a examples/$$a --out demo-out/$$a || exit 1; echo; \
+	done
 
 ## test: the kit's whole test suite (slow benchmarks excluded) and the linter
 test: $(STAMP)
@@ -24,7 +28,7 @@ test: $(STAMP)
 release: $(STAMP)
 	$(BIN)/dlnlp build
 
-## examples: regenerate examples/attention/ from the release
+## examples: regenerate examples/<assignment>/ from the releases
 examples: $(STAMP)
 	$(BIN)/python examples/make_examples.py
 

@@ -1,6 +1,9 @@
-"""Regenerate the sample submissions in examples/attention/ from the release notebook.
+"""Regenerate the sample submissions in examples/<assignment>/ from the release notebooks.
 
-Each sample is the student release with some cells filled in, the way a student would:
+Each sample is the student release with some cells filled in, the way a student would.
+For every assignment: perfect (its first correct alternative in tests/alternatives/, not the
+reference), partial (that plus two catalogued mistakes from tests/mutants/) and untouched (the
+stubs). attention also has:
   perfect    correct, written with einsum (tests/alternatives/attention/einsum.py), not the reference
   partial    two catalogued mistakes (tests/mutants/attention/)
   broken     an infinite loop, os._exit, a syntax error and an untouched stub
@@ -22,8 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "examples" / "attention"
 
 
-def _release() -> nbformat.NotebookNode:
-    return nbformat.read(REPO / "release" / "attention" / "attention.ipynb", as_version=4)
+def _release(assignment: str = "attention") -> nbformat.NotebookNode:
+    return nbformat.read(REPO / "release" / assignment / f"{assignment}.ipynb", as_version=4)
 
 
 def _stub(function: str) -> str:
@@ -34,9 +37,32 @@ def _stub(function: str) -> str:
     )
 
 
-def fill(*codes: str, raw: dict[str, str] | None = None) -> nbformat.NotebookNode:
+def fill(
+    *codes: str, raw: dict[str, str] | None = None, assignment: str = "attention"
+) -> nbformat.NotebookNode:
     """The student release with the `codes` filled in, the way a student would."""
-    return fill_cells(_release(), *codes, raw=raw)
+    return fill_cells(_release(assignment), *codes, raw=raw)
+
+
+def _target(mutant: Path) -> str:
+    return next(
+        line.split(": ", 1)[1]
+        for line in mutant.read_text().splitlines()
+        if line.startswith("target: ")
+    )
+
+
+def generic_samples(assignment: str) -> dict[str, nbformat.NotebookNode]:
+    """perfect, partial (two mistakes in different functions) and untouched."""
+    perfect = sorted((REPO / "tests/alternatives" / assignment).glob("*.py"))[0].read_text()
+    mutants = sorted((REPO / "tests/mutants" / assignment).glob("*.py"))
+    first = mutants[0]
+    second = next(m for m in mutants if _target(m) != _target(first))
+    return {
+        "perfect": fill(perfect, assignment=assignment),
+        "partial": fill(perfect, first.read_text(), second.read_text(), assignment=assignment),
+        "untouched": _release(assignment),
+    }
 
 
 def main() -> None:
@@ -74,6 +100,11 @@ def main() -> None:
         nbformat.write(nb, OUT / f"{name}.ipynb")
     text = (OUT / "perfect.ipynb").read_text()
     (OUT / "unreadable.ipynb").write_text(text[: len(text) // 3])
+    for assignment in ("backprop", "vae", "lstm"):
+        folder = REPO / "examples" / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, nb in generic_samples(assignment).items():
+            nbformat.write(nb, folder / f"{name}.ipynb")
 
 
 if __name__ == "__main__":

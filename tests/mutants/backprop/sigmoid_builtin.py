@@ -1,0 +1,11 @@
+"""Uses torch's built-in sigmoid (banned).
+
+target: sigmoid
+hint: not allowed
+unaffected: chain_backward, mse_loss, bce_loss, l2_penalty, sgd_step
+"""
+import torch
+
+
+def sigmoid(z):
+    return torch.sigmoid(z)

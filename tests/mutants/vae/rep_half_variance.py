@@ -1,0 +1,14 @@
+"""Uses the std 0.5 * exp(logvar).
+
+target: reparameterize
+hint: not 0.5 * exp(logvar)
+unaffected: kl_divergence, tied_autoencoder, train_linear_autoencoder, corrupt, vae_loss, gan_discriminator_loss, gan_generator_loss
+"""
+
+import torch
+
+
+def reparameterize(mu, logvar, eps=None):
+    if eps is None:
+        eps = torch.randn_like(mu)
+    return mu + 0.5 * torch.exp(logvar) * eps

@@ -1,0 +1,14 @@
+"""Draws uniform noise with torch.rand_like instead of standard normal.
+
+target: reparameterize
+hint: uniform
+unaffected: kl_divergence, tied_autoencoder, train_linear_autoencoder, corrupt, vae_loss, gan_discriminator_loss, gan_generator_loss
+"""
+
+import torch
+
+
+def reparameterize(mu, logvar, eps=None):
+    if eps is None:
+        eps = torch.rand_like(mu)
+    return mu + torch.exp(0.5 * logvar) * eps

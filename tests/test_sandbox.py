@@ -161,3 +161,27 @@ def test_runtime_guard_sees_modules_methods_and_classes():
                 assert reply["error"]["kind"] == "banned" and reply["error"]["message"] == entry
         finally:
             w.kill()
+
+
+def test_training_loops_with_torch_optim_work_in_the_sandbox(zygote):
+    """Do optimizers (which import torch._dynamo and write caches lazily) run in a worker?"""
+    w = zygote.spawn()
+    _load(
+        w,
+        "import torch\n"
+        "def fit(steps):\n"
+        "    p = torch.zeros(3, requires_grad=True)\n"
+        "    opt = torch.optim.Adam([p], lr=0.1)\n"
+        "    for _ in range(steps):\n"
+        "        opt.zero_grad()\n"
+        "        loss = ((p - 1) ** 2).sum()\n"
+        "        loss.backward()\n"
+        "        opt.step()\n"
+        "    return loss.item()\n",
+    )
+    try:
+        for _ in range(2):
+            reply = w.request({"op": "call", "fn": "fit", "args": [50]}, 10)
+            assert reply["ok"] and reply["value"] < 1.0, reply
+    finally:
+        w.kill()

@@ -61,6 +61,13 @@ def _warm_up() -> None:
         y, x, torch.ones_like(y)
     )  # grad_outputs: imports torch.fx's symbolic shapes (0.4 s)
     torch.einsum("bij,bjk->bik", x, x.transpose(-2, -1)).tril().sin().cos().exp().log1p()
+    # torch.optim imports torch._dynamo on first use: 1-2 s, and it writes a cache under /tmp,
+    # which a worker may not do. Students' training loops build optimizers, so do it here once.
+    p = torch.zeros(2, requires_grad=True)
+    for opt in (torch.optim.SGD([p], lr=0.1, momentum=0.9), torch.optim.Adam([p], lr=0.1)):
+        p.grad = torch.ones_like(p)
+        opt.step()
+        opt.zero_grad()
 
 
 def main() -> None:

@@ -1,0 +1,19 @@
+"""Outputs h = o * c, forgetting to squash the new cell state with tanh.
+
+target: lstm_cell
+hint: squash the new cell state with tanh
+unaffected: rnn_cell, gru_cell
+"""
+import torch
+
+
+def lstm_cell(x, state, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
+    h, c = state
+    gates = x @ weight_ih.T + h @ weight_hh.T
+    if bias_ih is not None:
+        gates = gates + bias_ih
+    if bias_hh is not None:
+        gates = gates + bias_hh
+    i, f, g, o = gates.chunk(4, dim=1)
+    c_next = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * c_next, c_next

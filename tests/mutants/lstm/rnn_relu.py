@@ -1,0 +1,16 @@
+"""Uses ReLU as the nonlinearity (nn.RNNCell's other option), not the default tanh.
+
+target: rnn_cell
+hint: tanh, not ReLU
+unaffected: lstm_cell, gru_cell, unroll, train_char_model
+"""
+import torch
+
+
+def rnn_cell(x, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
+    pre = x @ weight_ih.T + h @ weight_hh.T
+    if bias_ih is not None:
+        pre = pre + bias_ih
+    if bias_hh is not None:
+        pre = pre + bias_hh
+    return torch.relu(pre)

@@ -1,0 +1,16 @@
+"""Collects the cell states c as the outputs instead of the hidden states h.
+
+target: unroll
+hint: not the cell states
+unaffected: rnn_cell, lstm_cell, gru_cell, train_char_model
+"""
+import torch
+
+
+def unroll(xs, state, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
+    h, c = state
+    outputs = []
+    for x in xs:
+        h, c = lstm_cell(x, (h, c), weight_ih, weight_hh, bias_ih, bias_hh)
+        outputs.append(c)
+    return torch.stack(outputs), (h, c)

@@ -1,0 +1,16 @@
+"""Concatenates the (N, H) outputs with torch.cat, giving (T*N, H).
+
+target: unroll
+hint: concatenated instead of stacked
+unaffected: rnn_cell, lstm_cell, gru_cell, train_char_model
+"""
+import torch
+
+
+def unroll(xs, state, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
+    h, c = state
+    outputs = []
+    for x in xs:
+        h, c = lstm_cell(x, (h, c), weight_ih, weight_hh, bias_ih, bias_hh)
+        outputs.append(h)
+    return torch.cat(outputs), (h, c)

@@ -14,6 +14,8 @@ import importlib
 import sys
 import types
 
+from torch.overrides import TorchFunctionMode
+
 _active: frozenset[str] = frozenset()
 _hits: list[str] = []
 
@@ -117,14 +119,58 @@ def install(banned: list[str]) -> list[str]:
     return missing
 
 
+class _BanMode(TorchFunctionMode):
+    """Sees every torch function call, however it was reached (`torch._VF.lstm_cell`,
+    `torch._C._VariableFunctions.lstm_cell`, `torch.ops.aten.gru_cell.default`), and checks its
+    name against the banned callables' names."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        entry = self.names.get(str(getattr(func, "__name__", "")).split(".")[0])
+        if entry:
+            _check(entry)
+        return func(*args, **(kwargs or {}))
+
+
+_mode: _BanMode | None = None
+
+
+@functools.cache
+def _callable_names(banned: frozenset[str]) -> dict[str, str]:
+    """'torch.lstm_cell' -> {'lstm_cell': 'torch.lstm_cell'}, for entries that are functions."""
+    names: dict[str, str] = {}
+    for dotted in sorted(banned):
+        try:
+            obj = _resolve(dotted)[0]
+        except (ImportError, AttributeError):
+            continue
+        if callable(obj) and not isinstance(obj, (type, types.ModuleType)):
+            names.setdefault(getattr(obj, "__name__", dotted.rsplit(".", 1)[-1]), dotted)
+    return names
+
+
 def activate(banned: list[str]) -> None:
-    global _active
+    """Start a student call during which `banned` may not be used."""
+    global _active, _mode
     _active = frozenset(banned)
     _hits.clear()
+    names = _callable_names(frozenset(banned)) if banned else {}
+    _mode = _BanMode(names) if names else None
+    if _mode is not None:
+        _mode.__enter__()
 
 
 def deactivate() -> list[str]:
     """End the call; return the banned APIs it touched."""
-    global _active
+    global _active, _mode
+    if _mode is not None:
+        try:
+            _mode.__exit__(None, None, None)
+        except Exception:  # noqa: BLE001 - student code may have unbalanced the mode stack
+            pass
+        _mode = None
     _active = frozenset()
     return list(_hits)

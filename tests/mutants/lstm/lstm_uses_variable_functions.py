@@ -1,0 +1,12 @@
+"""Calls torch._C._VariableFunctions directly, the table behind torch.lstm_cell.
+
+target: lstm_cell
+hint: not allowed
+unaffected: rnn_cell, gru_cell
+"""
+import torch
+
+
+def lstm_cell(x, state, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
+    table = getattr(torch._C, "_Variable" + "Functions")
+    return table.lstm_cell(x, state, weight_ih, weight_hh, bias_ih, bias_hh)

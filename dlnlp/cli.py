@@ -88,5 +88,26 @@ def grade(assignment: str, paths: tuple[Path, ...], out_dir: Path, root: Path | 
     )
 
 
+@main.command()
+@click.argument("assignment")
+@click.option(
+    "--out",
+    "out_dir",
+    default="dist",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@root_option
+def gradescope(assignment: str, out_dir: Path, root: Path | None) -> None:
+    """Write OUT/<assignment>-autograder.zip for Gradescope (setup.sh, run_autograder, kit, hidden tests)."""
+    from dlnlp.gradescope.package import build_zip
+
+    course = _course(root)
+    try:
+        click.echo(f"wrote {build_zip(course, assignment, out_dir)}")
+    except (ConfigError, FileNotFoundError) as e:
+        raise click.ClickException(str(e)) from None
+
+
 if __name__ == "__main__":
     main()

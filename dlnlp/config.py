@@ -7,6 +7,7 @@ A wrong key or type is reported with the file and the key path, e.g.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -53,10 +54,30 @@ class FunctionConfig(_Strict):
         return self
 
 
+Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
+
+
+class GradescopeOptions(_Strict):
+    """Top-level Gradescope options (`gradescope:` in grader_config.yaml)."""
+
+    torch_index_url: str = Field(
+        "https://download.pytorch.org/whl/cpu", description="pip index for the CPU build of torch"
+    )
+    visibility: Visibility = "after_published"
+
+
+class AssignmentGradescope(_Strict):
+    """Per assignment: default visibility of its tests, and overrides by test or by function name."""
+
+    visibility: Visibility | None = None
+    tests: dict[str, Visibility] = Field(default_factory=dict)
+
+
 class AssignmentConfig(_Strict):
     title: str = ""
     functions: dict[str, FunctionConfig]
     limits: LimitsOverride = LimitsOverride()
+    gradescope: AssignmentGradescope = AssignmentGradescope()
 
     @property
     def max_score(self) -> float:
@@ -65,7 +86,18 @@ class AssignmentConfig(_Strict):
 
 class GraderConfig(_Strict):
     limits: Limits = Limits()
+    gradescope: GradescopeOptions = GradescopeOptions()
     assignments: dict[str, AssignmentConfig]
+
+    def visibility(self, assignment_id: str, function: str, test: str) -> str:
+        """A test's Gradescope visibility: by test name, else by function, else the defaults."""
+        gs = self.assignment(assignment_id).gradescope
+        return (
+            gs.tests.get(test)
+            or gs.tests.get(function)
+            or gs.visibility
+            or self.gradescope.visibility
+        )
 
     def assignment(self, assignment_id: str) -> AssignmentConfig:
         try:

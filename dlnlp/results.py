@@ -3,6 +3,7 @@ terminal table are renderings of it (see dlnlp/render/)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -72,21 +73,32 @@ class Results(BaseModel):
         lines += [f"Note: {p}" for p in self.problems]
         return "\n".join(lines)
 
-    def to_gradescope(self) -> dict:
-        """Gradescope's results.json: https://gradescope-autograders.readthedocs.io/en/latest/specs/"""
-        return {
+    def to_gradescope(
+        self, visibility: Callable[[TestResult], str] | None = None, default: str | None = None
+    ) -> dict:
+        """Gradescope's results.json: https://gradescope-autograders.readthedocs.io/en/latest/specs/
+
+        `visibility(test)` gives each test's visibility; `default` the submission's.
+        """
+        tests = []
+        for t in self.tests:
+            entry = {
+                "name": t.name,
+                "score": t.score,
+                "max_score": t.max_score,
+                "status": t.status,
+                "output": t.output
+                + (f"\n\nYour code's traceback:\n{t.traceback}" if t.traceback else ""),
+            }
+            if visibility is not None:
+                entry["visibility"] = visibility(t)
+            tests.append(entry)
+        data = {
             "score": self.score,
             "execution_time": round(self.execution_time, 3),
             "output": self.summary(),
-            "tests": [
-                {
-                    "name": t.name,
-                    "score": t.score,
-                    "max_score": t.max_score,
-                    "status": t.status,
-                    "output": t.output
-                    + (f"\n\nYour code's traceback:\n{t.traceback}" if t.traceback else ""),
-                }
-                for t in self.tests
-            ],
+            "tests": tests,
         }
+        if default is not None:
+            data["visibility"] = default
+        return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from pathlib import Path
 
 import nbformat
@@ -13,6 +14,7 @@ from dlnlp.build.fill import fill
 from dlnlp.build.splice import solved_notebook
 from dlnlp.course import Course
 from dlnlp.grade.batch import grade_batch
+from dlnlp.render.gradescope import schema_errors
 from dlnlp.results import Results
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,7 +54,11 @@ def grade_notebooks(
     for student, nb in notebooks.items():
         path = subs / f"{student}.ipynb"
         path.write_bytes(nb) if isinstance(nb, bytes) else nbformat.write(nb, path)
-    return {r.student: r for r in grade_batch(COURSE, assignment, [subs], folder / "out")}
+    results = {r.student: r for r in grade_batch(COURSE, assignment, [subs], folder / "out")}
+    for student in results:  # every results.json the kit writes follows Gradescope's format
+        data = json.loads((folder / "out" / student / "results.json").read_text())
+        assert not schema_errors(data), schema_errors(data)
+    return results
 
 
 def function_scores(r: Results) -> dict[str, float]:

@@ -128,8 +128,18 @@ def grade_batch(
     course: Course, assignment_id: str, paths: list[Path], out_dir: Path
 ) -> list[Results]:
     """Grade every submission under `paths` into `out_dir`; return the Results in order."""
+    return grade_submissions(course, assignment_id, collect(paths, assignment_id), out_dir)
+
+
+def grade_submissions(
+    course: Course,
+    assignment_id: str,
+    submissions: list[Submission],
+    out_dir: Path,
+    extra_secrets: list[Path] = (),
+) -> list[Results]:
+    """Grade these submissions into `out_dir`, with a grading.log; return the Results in order."""
     a = Assignment.load(course, assignment_id)
-    submissions = collect(paths, assignment_id)
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(out_dir / "grading.log", mode="w")
@@ -137,18 +147,27 @@ def grade_batch(
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     try:
-        return _grade_all(a, course, submissions, out_dir)
+        return _grade_all(a, course, submissions, out_dir, list(extra_secrets))
     finally:
         log.removeHandler(handler)
         handler.close()
 
 
 def _grade_all(
-    a: Assignment, course: Course, submissions: list[Submission], out_dir: Path
+    a: Assignment,
+    course: Course,
+    submissions: list[Submission],
+    out_dir: Path,
+    extra_secrets: list[Path],
 ) -> list[Results]:
     # the grader's memory holds the hidden tests: no same-user ptrace or /proc/<pid>/mem reads
     ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
-    secrets = [*course.secrets(), out_dir, *{s.path.resolve().parent for s in submissions}]
+    secrets = [
+        *course.secrets(),
+        out_dir,
+        *extra_secrets,
+        *{s.path.resolve().parent for s in submissions},
+    ]
     banned_all = sorted({b for bs in a.banned.values() for b in bs})
     all_results: list[Results] = []
     with Zygote(

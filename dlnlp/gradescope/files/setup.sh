@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Gradescope runs this once, as root, when the autograder image is built (cwd: $ROOT/source).
+# It installs the kit into its own virtual environment; the system python3 stays untouched.
+set -euo pipefail
+ROOT="${DLNLP_AUTOGRADER_ROOT:-/autograder}"
+SRC="$ROOT/source"
+VENV="$ROOT/dlnlp-venv"
+PYTHON="${DLNLP_SETUP_PYTHON:-python3}"
+# Extra pip options, e.g. "--no-index --find-links /wheels" to install from a local folder.
+PIP_OPTIONS="${DLNLP_PIP_OPTIONS:-}"
+TORCH_INDEX="$(cat "$SRC/course/TORCH_INDEX_URL")"
+
+if ! "$PYTHON" -m venv --help >/dev/null 2>&1 || ! "$PYTHON" -c "import ensurepip" 2>/dev/null; then
+  apt-get update -qq && apt-get install -y -qq python3-venv
+fi
+"$PYTHON" -m venv "$VENV"
+# torch first, from the CPU wheel index: the default index would pull a multi-GB CUDA build
+if [ -n "$PIP_OPTIONS" ]; then
+  "$VENV/bin/pip" install --quiet $PIP_OPTIONS "torch==2.13.0"
+else
+  "$VENV/bin/pip" install --quiet --index-url "$TORCH_INDEX" "torch==2.13.0"
+fi
+"$VENV/bin/pip" install --quiet $PIP_OPTIONS "$SRC/kit"
+
+# student code runs as this user (the worker drops to it); it may not read the source
+id -u dlnlp-student >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin dlnlp-student
+chmod -R go-rwx "$SRC"
+chmod 755 "$SRC"
+chmod 755 "$SRC/run_autograder"
+"$VENV/bin/python" -c "import torch, dlnlp; print('dlnlp', dlnlp.__version__, 'torch', torch.__version__)"

@@ -1,0 +1,163 @@
+"""Does the generated Gradescope autograder grade as Gradescope runs it (as root, in its layout),
+with student code unable to read the hidden tests or forge the result?"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import COURSE, release, solved, with_code
+from dlnlp.gradescope.package import build_zip
+from dlnlp.render.gradescope import schema_errors
+
+
+@pytest.fixture(scope="module")
+def zipped(tmp_path_factory) -> Path:
+    return build_zip(COURSE, "attention", tmp_path_factory.mktemp("dist"))
+
+
+def layout(root: Path, zip_path: Path, files: dict[str, bytes | nbformat.NotebookNode]) -> Path:
+    """Gradescope's container layout under `root`: source/ (the zip), submission/, results/."""
+    zipfile.ZipFile(zip_path).extractall(root / "source")
+    for script in ("setup.sh", "run_autograder"):
+        os.chmod(root / "source" / script, 0o755)  # zipfile drops modes; Gradescope keeps them
+    (root / "submission").mkdir()
+    for name, content in files.items():
+        path = root / "submission" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content) if isinstance(content, bytes) else nbformat.write(content, path)
+    return root
+
+
+def run_autograder(root: Path, **env) -> dict:
+    """Run run_autograder as Gradescope does (as root, cwd source/), with the kit from the zip."""
+    env = {
+        "DLNLP_AUTOGRADER_ROOT": str(root),
+        "DLNLP_PYTHON": sys.executable,
+        "PYTHONPATH": str(root / "source" / "kit"),
+        **env,
+    }
+    proc = subprocess.run(
+        [str(root / "source" / "run_autograder")],
+        cwd=root / "source",
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((root / "results" / "results.json").read_text())
+    assert not schema_errors(data), schema_errors(data)
+    return data
+
+
+def _by_function(data: dict) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for t in data["tests"]:
+        fn = t["name"].split(": ", 1)[0]
+        out[fn] = out.get(fn, 0) + t["score"]
+    return out
+
+
+def test_zip_has_gradescope_layout_and_is_reproducible(zipped, tmp_path):
+    names = zipfile.ZipFile(zipped).namelist()
+    assert {"setup.sh", "run_autograder", "kit/pyproject.toml", "course/grader_config.yaml"} <= set(
+        names
+    )
+    assert any(n.startswith("course/autograder/attention/test_") for n in names)
+    assert not any(n.startswith("solutions") or "__pycache__" in n for n in names)
+    assert build_zip(COURSE, "attention", tmp_path).read_bytes() == zipped.read_bytes()
+
+
+def test_reference_scores_full_marks_with_visibility(zipped, tmp_path):
+    data = run_autograder(layout(tmp_path, zipped, {"attention.ipynb": solved("attention")}))
+    assert data["score"] == pytest.approx(10) and data["visibility"] == "visible"
+    vis = {t["name"]: t["visibility"] for t in data["tests"]}
+    assert (
+        vis[
+            "scaled_dot_product_attention: gradients flow back to q, k and v as through torch's attention"
+        ]
+        == "after_due_date"
+    )
+    assert set(vis.values()) == {"visible", "after_due_date"}
+    assert data["output"].startswith("attention: 10 / 10 points.")
+
+
+def test_stub_scores_zero(zipped, tmp_path):
+    data = run_autograder(layout(tmp_path, zipped, {"attention.ipynb": release("attention")}))
+    assert data["score"] == 0 and "not implemented yet" in data["output"]
+
+
+def test_renamed_notebook_among_extra_files_is_graded(zipped, tmp_path):
+    partial = with_code(
+        "attention", (COURSE.root / "tests/mutants/attention/sdpa_no_scaling.py").read_text()
+    )
+    files = {
+        "hw/My Attention (1).ipynb": partial,
+        "notes.txt": b"hi",
+        "scratch.ipynb": nbformat.v4.new_notebook(),
+    }
+    data = run_autograder(layout(tmp_path, zipped, files))
+    scores = _by_function(data)
+    assert scores["scaled_dot_product_attention"] < 4 and scores["causal_mask"] == pytest.approx(1)
+    assert "Graded My Attention (1).ipynb" in data["output"] and "scratch.ipynb" in data["output"]
+    assert any("not scaled" in t["output"] for t in data["tests"])
+
+
+def test_cheating_cannot_read_source_or_forge_results(zipped, tmp_path):
+    """Student code tries to read /autograder/source and to write results.json itself."""
+    root = tmp_path
+    cheat = f"""
+import glob
+import json
+import torch
+
+def causal_mask(L):
+    leaked = ""
+    for path in glob.glob("{root}/source/**/*.py", recursive=True) + glob.glob("{root}/source/course/*"):
+        try:
+            leaked += open(path).read()
+        except OSError:
+            pass
+    for path in ["{root}/results/results.json", "results.json"]:
+        try:
+            with open(path, "w") as f:
+                json.dump({{"score": 100, "tests": []}}, f)
+        except OSError:
+            pass
+    if "def test_" in leaked:
+        return torch.ones(L, L, dtype=torch.bool).tril()
+    return None
+"""
+    data = run_autograder(layout(root, zipped, {"attention.ipynb": with_code("attention", cheat)}))
+    scores = _by_function(data)
+    assert scores["causal_mask"] == 0 and data["score"] == pytest.approx(9)
+    assert data["tests"], "results.json was forged"
+
+
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({}, "No .ipynb notebook was found"),
+        ({"attention.ipynb": b'{"cells": [', "x.py": b"1"}, "not a Jupyter notebook"),
+    ],
+    ids=["missing", "corrupt"],
+)
+def test_missing_or_corrupt_submission_gets_a_valid_result(zipped, tmp_path, files, message):
+    data = run_autograder(layout(tmp_path, zipped, files))
+    assert data["score"] == 0 and message in data["output"] and data["tests"]
+
+
+def test_a_crashing_grader_still_leaves_a_valid_result(zipped, tmp_path):
+    data = run_autograder(
+        layout(tmp_path, zipped, {"attention.ipynb": solved("attention")}),
+        DLNLP_PYTHON="/bin/false",
+    )
+    assert data["score"] == 0 and "tell your instructor" in data["output"]

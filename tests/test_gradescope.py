@@ -161,3 +161,42 @@ def test_a_crashing_grader_still_leaves_a_valid_result(zipped, tmp_path):
         DLNLP_PYTHON="/bin/false",
     )
     assert data["score"] == 0 and "tell your instructor" in data["output"]
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="setup.sh runs as root on Gradescope (useradd, chmod)"
+)
+def test_setup_script_installs_the_kit_and_the_result_grades(zipped, tmp_path):
+    """setup.sh, run as far as this machine allows (pip from the local package index instead of the
+    CPU wheel index), builds a venv that run_autograder then grades with, with no help from ours."""
+    root = layout(tmp_path, zipped, {"attention.ipynb": solved("attention")})
+    env = {
+        **os.environ,
+        "DLNLP_AUTOGRADER_ROOT": str(root),
+        "DLNLP_PIP_OPTIONS": "--disable-pip-version-check",
+    }
+    env.pop("PYTHONPATH", None)
+    setup = subprocess.run(
+        ["bash", "./setup.sh"],
+        cwd=root / "source",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert setup.returncode == 0, setup.stdout[-2000:] + setup.stderr[-2000:]
+    assert "torch 2.13.0" in setup.stdout
+    assert (root / "source").stat().st_mode & 0o007 == 0 or (
+        root / "source" / "course"
+    ).stat().st_mode & 0o077 == 0
+    proc = subprocess.run(
+        [str(root / "source" / "run_autograder")],
+        cwd=root / "source",
+        env={k: v for k, v in env.items() if k != "DLNLP_PIP_OPTIONS"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0
+    data = json.loads((root / "results" / "results.json").read_text())
+    assert not schema_errors(data) and data["score"] == pytest.approx(10), data["output"]

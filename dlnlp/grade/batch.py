@@ -128,6 +128,7 @@ def grade_batch(
     course: Course, assignment_id: str, paths: list[Path], out_dir: Path
 ) -> list[Results]:
     """Grade every submission under `paths` into `out_dir`; return the Results in order."""
+    course.config().assignment(assignment_id)  # an unknown id is the first thing to report
     return grade_submissions(course, assignment_id, collect(paths, assignment_id), out_dir)
 
 

@@ -60,6 +60,9 @@ class Results(BaseModel):
             for n in f.notes
             if not n.startswith("found by name")
         ]
+        issues += [
+            p for p in self.problems if not p.startswith("loading:")
+        ]  # syntax errors, internal errors
         return "; ".join(issues) if issues else "ok"
 
     def summary(self) -> str:

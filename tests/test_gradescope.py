@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -44,15 +45,18 @@ def run_autograder(root: Path, **env) -> dict:
         "PYTHONPATH": str(root / "source" / "kit"),
         **env,
     }
-    proc = subprocess.run(
-        [str(root / "source" / "run_autograder")],
-        cwd=root / "source",
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
+    try:
+        proc = subprocess.run(
+            [str(root / "source" / "run_autograder")],
+            cwd=root / "source",
+            env={k: v for k, v in env.items() if k != "DLNLP_PIP_OPTIONS"},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        shutil.rmtree(root / "dlnlp-venv", ignore_errors=True)  # 1 GB; pytest keeps old tmp folders
+    assert proc.returncode == 0
     data = json.loads((root / "results" / "results.json").read_text())
     assert not schema_errors(data), schema_errors(data)
     return data

@@ -122,3 +122,18 @@ def test_static_check_resolves_modules_methods_and_imports():
     assert banned_uses(ex, "c", banned) == ["torch.autograd"]
     assert banned_uses(ex, "d", banned) == ["torch.autograd"]
     assert banned_uses(ex, "e", banned) == [] and banned_uses(ex, "f", banned) == []
+
+
+def test_student_ids_cannot_climb_out_of_the_output_folder(tmp_path):
+    """A submission file called '...ipynb' must not make its results land in the parent folder."""
+    from dlnlp.grade.collect import collect
+
+    for name in ("...ipynb", ".hidden.ipynb", "ok.ipynb"):
+        (tmp_path / name).write_text("{}")
+    ids = {
+        s.student
+        for s in collect(
+            [tmp_path / "...ipynb", tmp_path / ".hidden.ipynb", tmp_path / "ok.ipynb"], "a"
+        )
+    }
+    assert ids == {"unnamed", "hidden", "ok"}

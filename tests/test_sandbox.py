@@ -185,3 +185,27 @@ def test_training_loops_with_torch_optim_work_in_the_sandbox(zygote):
             assert reply["ok"] and reply["value"] < 1.0, reply
     finally:
         w.kill()
+
+
+def test_scratch_space_is_small_and_private(zygote):
+    """The only writable folder is a 32 MB tmpfs: student code cannot fill the disk."""
+    w = zygote.spawn()
+    _load(
+        w,
+        "import os, tempfile\n"
+        "def fill():\n"
+        "    written = 0\n"
+        "    try:\n"
+        "        for i in range(10):\n"
+        "            with open(os.path.join(tempfile.gettempdir(), f'blob{i}'), 'wb') as f:\n"
+        "                f.write(b'x' * 20_000_000)\n"
+        "            written += 20\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    return written\n",
+    )
+    try:
+        if w.layers["mount_namespace"]:
+            assert w.request({"op": "call", "fn": "fill"}, 10)["value"] < 40
+    finally:
+        w.kill()

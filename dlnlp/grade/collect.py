@@ -20,6 +20,11 @@ class Submission:
     student: str
     path: Path
 
+    def __post_init__(self) -> None:
+        # the id names the student's output folder: a file called "...ipynb" must not write to ".."
+        safe = self.student.replace("/", "_").replace("\\", "_").lstrip(".") or "unnamed"
+        object.__setattr__(self, "student", safe)
+
 
 def _pick_notebook(folder: Path, assignment: str) -> Path | None:
     notebooks = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))

@@ -17,7 +17,10 @@ import torch
 from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
-MAX_FRAME = 512 * 2**20  # a frame above this is refused: a worker cannot exhaust the grader
+# A frame above this is refused before it is read, so a worker cannot exhaust the grader's memory
+# (Gradescope's container has 768 MB). Graded values are small: the largest hidden-test input or
+# result is under 1 MB.
+MAX_FRAME = 64 * 2**20
 
 
 class CodecError(ValueError):

@@ -202,6 +202,10 @@ def isolate(
     python_roots = list(dict.fromkeys([sys.base_prefix, sys.prefix, *site.getsitepackages()]))
     if namespaces.get("mount_namespace"):
         layers["mount_namespace"] = hide_paths(secrets, [*python_roots, scratch])
+        # the scratch folder is the only writable place: a small tmpfs, so it cannot fill the disk
+        _libc.mount(
+            b"tmpfs", scratch.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, b"size=32m,mode=0700"
+        )
     can_drop = os.geteuid() == 0
     if can_drop and any(_closed_ancestor(r) for r in python_roots):
         # without this, `nobody` could not import the rest of the standard library

@@ -16,6 +16,27 @@ class Mistake(AssertionError):
     """A failed hidden check whose message is a hint safe to show the student."""
 
 
+class Partial(Mistake):
+    """A hidden check met in part: `fraction` (0..1) of its points, and a hint on the rest."""
+
+    def __init__(self, fraction: float, hint: str) -> None:
+        super().__init__(hint)
+        self.fraction = min(1.0, max(0.0, float(fraction)))
+
+
+def graded(value: float, low: float, high: float, *, what: str, hint: str) -> None:
+    """Full points when `value` reaches `high`, none at or below `low`, linear in between.
+
+    For a metric where lower is better (perplexity), pass low > high.
+    """
+    if value != value:  # nan
+        raise Mistake(f"{what} is nan: {hint}")
+    fraction = (value - low) / (high - low)
+    if fraction >= 1:
+        return
+    raise Partial(fraction, f"{what} {value:.4g} is short of the full-credit mark {high:g}: {hint}")
+
+
 def check(condition: bool, hint: str) -> None:
     if not condition:
         raise Mistake(hint)

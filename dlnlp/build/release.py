@@ -68,7 +68,8 @@ def build_release(course: Course, assignment: str) -> Path:
     target = course.release_notebook(assignment)
     with tempfile.TemporaryDirectory(prefix="dlnlp-build-") as tmp:
         src = Path(tmp, "source", assignment, f"{assignment}.ipynb")
-        src.parent.mkdir(parents=True)
+        # the assignment's other files (e.g. data/) go along: nbgrader copies them into the release
+        shutil.copytree(course.source_notebook(assignment).parent, src.parent)
         nbformat.write(nb, src)
         proc = nbgrader("generate_assignment", assignment, "--force", "--no-db", root=Path(tmp))
         built = Path(tmp, "release", assignment, f"{assignment}.ipynb")
@@ -76,6 +77,7 @@ def build_release(course: Course, assignment: str) -> Path:
             raise BuildError(
                 f"nbgrader generate_assignment {assignment} failed:\n{proc.stdout}{proc.stderr}"
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(built, target)
+        if target.parent.exists():  # release/<id>/ is generated: nothing stale may stay
+            shutil.rmtree(target.parent)
+        shutil.copytree(built.parent, target.parent)
     return target

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dlnlp.grade.session import StudentError
-from dlnlp.testing import Mistake
+from dlnlp.testing import Mistake, Partial
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,17 @@ class Outcome:
 
     test: HiddenTest
     passed: bool
-    kind: str = "passed"  # passed | mistake | student | failed
+    kind: str = "passed"  # passed | partial | mistake | student | failed
     message: str = ""
     traceback: str = ""
     student_kind: str = (
         ""  # for kind == "student": exception | timeout | crash | memory | banned | ...
     )
+    fraction: float | None = None  # share of the test's points; None: 1 if passed else 0
+
+    @property
+    def credit(self) -> float:
+        return self.fraction if self.fraction is not None else float(self.passed)
 
 
 def _describe(item: pytest.Item) -> HiddenTest:
@@ -55,6 +60,8 @@ def _classify(test: HiddenTest, excinfo: pytest.ExceptionInfo | None) -> Outcome
     exc = excinfo.value
     if isinstance(exc, StudentError):
         return Outcome(test, False, "student", exc.message, exc.traceback, exc.kind)
+    if isinstance(exc, Partial):
+        return Outcome(test, False, "partial", str(exc), fraction=exc.fraction)
     if isinstance(exc, Mistake):
         return Outcome(test, False, "mistake", str(exc))
     # anything else (a plain assert, an error in comparing): no details, they could reveal the test

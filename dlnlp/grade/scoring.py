@@ -66,14 +66,19 @@ def score(
             )
         else:
             kind = o.kind
-            output = {"passed": "passed", "mistake": f"Hint: {o.message}"}.get(o.kind, o.message)
+            output = {
+                "passed": "passed",
+                "mistake": f"Hint: {o.message}",
+                "partial": f"Partial credit ({o.credit:.0%}). Hint: {o.message}",
+            }.get(o.kind, o.message)
         passed = o.passed and kind != "banned"
+        credit = 0.0 if kind == "banned" else o.credit
         results.tests.append(
             TestResult(
                 name=t.name,
                 function=t.function,
                 test=t.test,
-                score=max_points if passed else 0.0,
+                score=max_points * credit,
                 max_score=max_points,
                 status="passed" if passed else "failed",
                 kind=kind,

@@ -12,6 +12,7 @@ import time
 from dlnlp.config import Limits
 from dlnlp.grade.extract import Extracted
 from dlnlp.sandbox.client import Worker, WorkerFailure, Zygote
+from dlnlp.sandbox.codec import Ref
 
 
 class StudentError(Exception):
@@ -30,6 +31,7 @@ def _failure_text(fn: str, kind: str, detail: str, limits: Limits) -> str:
         "protocol": f"{fn}: {detail}",
         "total_timeout": f"not run: the submission used its whole time budget of {limits.total_seconds:g} s",
         "load": f"{fn} could not be graded: loading your notebook's code failed ({detail})",
+        "lost": f"{fn} could not be graded: the object it works on was lost when an earlier call failed",
     }.get(kind, detail)
 
 
@@ -49,12 +51,14 @@ class Session:
         self.banned_hits: dict[str, list[str]] = {}
         self.load_problems: list[str] = []
         self.layers: dict = {}
+        self.generation = 0  # counts workers: a Remote from an earlier worker names nothing
         self.deadline = time.monotonic() + limits.total_seconds
 
     def _ready_worker(self, fn: str) -> Worker:
         if self.worker is not None and self.worker.alive:
             return self.worker
         self.worker = self.zygote.spawn()
+        self.generation += 1
         self.layers = self.worker.layers
         try:
             loaded = self.worker.request(
@@ -70,12 +74,18 @@ class Session:
         limit = self.call_seconds.get(fn, self.limits.call_seconds)
         return max(0.0, min(limit, self.deadline - time.monotonic()))
 
-    def request(self, fn: str, msg: dict):
-        """Run one call in the worker; return its value or raise StudentError."""
+    def request(self, fn: str, msg: dict, generation: int | None = None):
+        """Run one call in the worker; return its value or raise StudentError.
+
+        `generation`: for a call on a kept object, the worker generation that keeps it."""
         if fn in self.extracted.missing:
             raise StudentError(fn, "missing", self.extracted.missing[fn])
         if fn in self.fatal:
             raise self.fatal[fn]
+        if generation is not None and (
+            generation != self.generation or self.worker is None or not self.worker.alive
+        ):
+            raise StudentError(fn, "lost", _failure_text(fn, "lost", "", self.limits))
         if self._timeout() <= 0:
             raise StudentError(
                 fn, "total_timeout", _failure_text(fn, "total_timeout", "", self.limits)
@@ -85,6 +95,8 @@ class Session:
             reply = worker.request(
                 {**msg, "fn": fn, "banned": self.banned.get(fn, [])}, self._timeout(fn)
             )
+            if msg.get("keep") and isinstance(reply.get("value"), Ref):
+                reply["value"] = Remote(self, fn, reply["value"], self.generation)
         except WorkerFailure as e:
             kind = (
                 "total_timeout"
@@ -146,25 +158,81 @@ class Session:
             self.worker.kill()
 
 
+class Remote:
+    """A student's object kept in the worker (e.g. a model): `remote(*args)` calls it there,
+    `remote.method(name, ...)` calls one of its methods, `remote.probe(name)` runs a kit probe
+    (dlnlp.sandbox.probes) on it. Calls count against the limits and bans of `fn`, the
+    function or class that made it. Passed as an argument to `student.f`, it arrives as itself."""
+
+    def __init__(self, session: Session, fn: str, ref: Ref, generation: int) -> None:
+        self._session, self.fn, self.ref, self._generation = session, fn, ref, generation
+
+    def _call(self, op: dict):
+        return self._session.request(
+            self.fn, {**op, "target": self.ref.id}, generation=self._generation
+        )
+
+    def __call__(self, *args, **kwargs):
+        return self._call({"op": "call", "args": _refs(args), "kwargs": _refs(kwargs)})
+
+    def method(self, name: str, *args, **kwargs):
+        return self._call(
+            {"op": "call", "method": name, "args": _refs(args), "kwargs": _refs(kwargs)}
+        )
+
+    def probe(self, name: str, *args):
+        return self._call({"op": "probe", "name": name, "args": _refs(args)})
+
+
+def _refs(value):
+    """Arguments with each Remote replaced by the Ref the worker knows it by.
+
+    Raises StudentError when a Remote belongs to a worker that has since been replaced."""
+    if isinstance(value, Remote):
+        s = value._session
+        if value._generation != s.generation or s.worker is None or not s.worker.alive:
+            raise StudentError(value.fn, "lost", _failure_text(value.fn, "lost", "", s.limits))
+        return value.ref
+    if isinstance(value, (list, tuple)):
+        return type(value)(_refs(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _refs(v) for k, v in value.items()}
+    return value
+
+
 class StudentProxy:
     """What a hidden test sees as `student`: `student.f(*args)` runs f in the sandbox.
 
-    Arguments and results cross as tensors, numbers, tuples and lists only.
+    Arguments and results cross as tensors, numbers, tuples and lists only, except that
+    `student.keep.f(*args)` keeps f's result (e.g. a model) in the worker and returns a `Remote`.
     `student.grad(f, *args, wrt=[i, ...], grad_output=g, output_index=k)` returns the gradients
     of <f(*args)[k], g> with respect to args[i], computed in the worker.
     """
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    def __init__(self, session: Session, keep: bool = False) -> None:
+        self._session, self._keep = session, keep
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
 
         def call(*args, **kwargs):
-            return self._session.request(name, {"op": "call", "args": list(args), "kwargs": kwargs})
+            return self._session.request(
+                name,
+                {
+                    "op": "call",
+                    "args": _refs(list(args)),
+                    "kwargs": _refs(kwargs),
+                    "keep": self._keep,
+                },
+            )
 
         return call
+
+    @property
+    def keep(self) -> StudentProxy:
+        """`student.keep.TextClassifier(...)`: the result stays in the worker, as a Remote."""
+        return StudentProxy(self._session, keep=True)
 
     def seed(self, seed: int) -> None:
         """Seed the sandbox's random generators before calls that sample."""

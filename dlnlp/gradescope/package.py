@@ -1,7 +1,8 @@
 """`dlnlp gradescope ID` -> dist/ID-autograder.zip, Gradescope's autograder format.
 
 Zip root: setup.sh and run_autograder (from dlnlp/gradescope/files/), kit/ (this package, to be
-pip-installed by setup.sh), course/ (grader_config.yaml, the hidden tests of this assignment,
+pip-installed by setup.sh), course/ (grader_config.yaml, the hidden tests of this assignment, the
+assignment folder's data files the hidden tests train on,
 ASSIGNMENT and TORCH_INDEX_URL). No solutions: the hidden tests compare against torch itself.
 The zip is reproducible: sorted entries, fixed timestamps and modes.
 """
@@ -58,6 +59,14 @@ def build_zip(course: Course, assignment: str, out_dir: Path) -> Path:
         _add(zf, "course/grader_config.yaml", course.config_path.read_bytes())
         _add(zf, "course/ASSIGNMENT", f"{assignment}\n".encode())
         _add(zf, "course/TORCH_INDEX_URL", f"{config.gradescope.torch_index_url}\n".encode())
+        source = course.source_notebook(assignment).parent
+        for path in _files(source):  # data the hidden tests train on (the notebook stays out)
+            if path.suffix != ".ipynb":
+                _add(
+                    zf,
+                    f"course/assignments/{assignment}/{path.relative_to(source).as_posix()}",
+                    path.read_bytes(),
+                )
         for path in _files(tests):
             _add(
                 zf,

@@ -4,7 +4,8 @@ A message is a tree of dicts (str keys), lists, tuples, None, bool, int, float, 
 Frame: 8-byte little-endian length, then `len(json) (8 bytes) | json tree | safetensors blob`.
 Tensors travel in safetensors, which stores raw buffers plus a JSON header: reading it cannot
 execute code (unlike pickle). Tuples and tensors are tagged in the tree as {"$tuple": [...]},
-{"$tensor": key}.
+{"$tensor": key}; a `Ref` (a number naming an object the worker keeps, e.g. a student's model)
+as {"$ref": id}.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import socket
 import struct
+from dataclasses import dataclass
 
 import torch
 from safetensors.torch import load as st_load
@@ -27,9 +29,18 @@ class CodecError(ValueError):
     """A value that cannot cross the boundary, or a malformed frame."""
 
 
+@dataclass(frozen=True)
+class Ref:
+    """Names an object that stays in the worker (a model, an optimiser): only the number crosses."""
+
+    id: int
+
+
 def _flatten(value, tensors: dict[str, torch.Tensor]):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, Ref):
+        return {"$ref": int(value.id)}
     if isinstance(value, torch.Tensor):
         if value.is_sparse or value.is_complex() or value.is_quantized:
             raise CodecError(
@@ -58,6 +69,8 @@ def _unflatten(node, tensors: dict[str, torch.Tensor]):
             return tensors[node["$tensor"]]
         if set(node) == {"$tuple"}:
             return tuple(_unflatten(v, tensors) for v in node["$tuple"])
+        if set(node) == {"$ref"}:
+            return Ref(int(node["$ref"]))
         return {k: _unflatten(v, tensors) for k, v in node.items()}
     return node
 

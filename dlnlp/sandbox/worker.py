@@ -4,6 +4,9 @@ Requests (from the trusted grader, over `codec`):
   {"op": "load", "cells": [{"filename", "source", "keep": [stmt index, ...]}]}
       run the kept top-level statements of each cell (imports, defs, constants)
   {"op": "call", "fn", "args", "kwargs", "banned"}          -> {"ok": True, "value": ...}
+      optional: "target" (a kept object's id: call it, or its "method", instead of fn; fn still
+      names whose limits and bans apply), "keep" (keep the result here, reply a codec.Ref)
+  {"op": "probe", "fn", "name", "target", "args", "banned"} -> run probes.<name>(object, *args)
   {"op": "grad", "fn", "args", "kwargs", "banned", "wrt", "output_index", "grad_output"}
       -> {"ok": True, "value": [d<out . grad_output>/d args[i] for i in wrt]}
 Failures reply {"ok": False, "error": {"kind", "type", "message", "traceback"}}, kind one of
@@ -23,7 +26,7 @@ import traceback
 
 import torch
 
-from dlnlp.sandbox import codec, guards, layers
+from dlnlp.sandbox import codec, guards, layers, probes
 
 MAX_MESSAGE_CHARS = 300  # a student's error message is theirs, but keep feedback readable
 _CELL_PREFIX = "<cell "
@@ -59,6 +62,31 @@ def _is_memory_error(exc: BaseException) -> bool:
 class Session:
     def __init__(self) -> None:
         self.namespace: dict = {"__name__": "__student__", "__builtins__": __builtins__}
+        self.objects: dict[int, object] = {}  # kept results (models), named by codec.Ref ids
+
+    def _keep(self, value) -> codec.Ref:
+        ref = codec.Ref(len(self.objects) + 1)
+        self.objects[ref.id] = value
+        return ref
+
+    def _resolve(self, value):
+        """Arguments with each codec.Ref replaced by the object it names."""
+        if isinstance(value, codec.Ref):
+            if value.id not in self.objects:
+                raise LookupError(f"no kept object {value.id}")
+            return self.objects[value.id]
+        if isinstance(value, (list, tuple)):
+            return type(value)(self._resolve(v) for v in value)
+        if isinstance(value, dict):
+            return {k: self._resolve(v) for k, v in value.items()}
+        return value
+
+    def _callable(self, msg: dict):
+        """What a call runs: a kept object (or one of its methods), else the student's fn."""
+        if msg.get("target") is None:
+            return self.namespace.get(msg["fn"])
+        target = self.objects.get(msg["target"])
+        return getattr(target, msg["method"], None) if msg.get("method") else target
 
     def load(self, msg: dict) -> dict:
         problems = []
@@ -79,7 +107,7 @@ class Session:
         return {"ok": True, "value": {"defined": defined, "problems": problems}}
 
     def _run(self, msg: dict, body) -> dict:
-        fn = self.namespace.get(msg["fn"])
+        fn = self._callable(msg)
         if not callable(fn):
             return _error("missing", message=f"{msg['fn']} is not defined")
         guards.activate(msg.get("banned", []))
@@ -91,7 +119,24 @@ class Session:
         return _error("banned", message=", ".join(hits)) if hits else reply
 
     def call(self, msg: dict) -> dict:
-        return self._run(msg, lambda fn: fn(*msg.get("args", []), **msg.get("kwargs", {})))
+        def body(fn):
+            value = fn(*self._resolve(msg.get("args", [])), **self._resolve(msg.get("kwargs", {})))
+            if msg.get("keep"):
+                return self._keep(value)
+            if msg.get("target") is not None and value is self.objects.get(msg["target"]):
+                return None  # a chainable method (model.eval()) returns its object: nothing to send
+            return value
+
+        return self._run(msg, body)
+
+    def probe(self, msg: dict) -> dict:
+        """Run one of the kit's probes (dlnlp.sandbox.probes) on a kept object."""
+        probe = getattr(probes, msg["name"])
+        target = self.objects.get(msg["target"])
+        return self._run(
+            {**msg, "target": None},
+            lambda _fn: probe(target, *self._resolve(msg.get("args", []))),
+        )
 
     def grad(self, msg: dict) -> dict:
         args = list(msg.get("args", []))
@@ -156,7 +201,13 @@ def main(conn: socket.socket, settings: dict, namespaces: dict, scratch: str) ->
             raise
         session = Session()
         codec.send(conn, {"hello": in_force})
-        handlers = {"load": session.load, "call": session.call, "grad": session.grad, "seed": _seed}
+        handlers = {
+            "load": session.load,
+            "call": session.call,
+            "grad": session.grad,
+            "probe": session.probe,
+            "seed": _seed,
+        }
         while True:
             try:
                 msg = codec.recv(conn)

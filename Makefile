@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[author,dev]'
 	touch $(STAMP)
 
-ASSIGNMENTS := attention backprop vae lstm
+ASSIGNMENTS := attention backprop vae lstm nlp_lab
 
 ## demo: install, build the releases, grade the sample submissions, print each grade table
 demo: release

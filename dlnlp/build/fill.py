@@ -10,19 +10,25 @@ import copy
 import nbformat
 
 
-def split_functions(code: str) -> dict[str, str]:
-    """Module source -> {function: the module's other statements (imports, classes) + that function}."""
+def split_functions(code: str, classes: set[str] = frozenset()) -> dict[str, str]:
+    """Module source -> {function: the module's other statements (imports, classes) + that function}.
+
+    A class named in `classes` (a graded class, with its own cell) is an item like a function."""
     tree = ast.parse(code)
+
+    def item(n: ast.stmt) -> bool:
+        return isinstance(n, ast.FunctionDef) or (isinstance(n, ast.ClassDef) and n.name in classes)
+
     preamble = [
         ast.get_source_segment(code, n)
         for n in tree.body
-        if not isinstance(n, ast.FunctionDef)
+        if not item(n)
         and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))  # docstrings
     ]
     return {
         n.name: "\n".join(preamble) + "\n\n\n" + ast.get_source_segment(code, n)
         for n in tree.body
-        if isinstance(n, ast.FunctionDef)
+        if item(n)
     }
 
 
@@ -32,9 +38,14 @@ def fill(
     """A copy of `nb` with each function the `codes` define in its solution cell; `raw` sets a
     cell's text as is (e.g. a syntax error). Raises KeyError for a function without a cell."""
     nb = copy.deepcopy(nb)
+    cells = {
+        cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        for cell in nb.cells
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution")
+    }
     answers: dict[str, str] = {}
     for code in codes:
-        answers |= split_functions(code)
+        answers |= split_functions(code, cells)
     answers |= raw or {}
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})

@@ -2,7 +2,9 @@
 
 The authored notebook holds each graded function's signature and docstring, with an empty
 `### BEGIN SOLUTION` / `### END SOLUTION` region; the reference body (docstring dropped) is
-spliced into that region. solutions/ stays the one place solution code lives.
+spliced into that region. A graded class's cell holds one such region in each method (e.g.
+`__init__` and `forward`), filled with the body of the reference class's method of that name.
+solutions/ stays the one place solution code lives.
 """
 
 from __future__ import annotations
@@ -22,35 +24,98 @@ class SpliceError(Exception):
     """Notebook and reference disagree; the message names the file, the function and the fix."""
 
 
-def reference_bodies(solution: Path) -> dict[str, tuple[ast.FunctionDef, str]]:
-    """Top-level functions of the reference: name -> (def node, body source without docstring)."""
+Reference = tuple[ast.FunctionDef, str]  # a def node and its body's source, docstring dropped
+
+
+def _body(node: ast.FunctionDef, lines: list[str], where: str) -> Reference:
+    body = node.body
+    has_doc = ast.get_docstring(node) is not None
+    if has_doc and len(body) == 1:
+        raise SpliceError(f"{where}: {node.name} has only a docstring")
+    start = body[0].end_lineno if has_doc else body[0].lineno - 1
+    return node, textwrap.dedent("\n".join(lines[start : node.end_lineno])).strip("\n")
+
+
+def reference_bodies(solution: Path) -> dict[str, Reference | dict[str, Reference]]:
+    """Top-level functions of the reference: name -> (def node, body source without docstring);
+    top-level classes: name -> {method name: (def node, body source)}."""
     source = solution.read_text()
     lines = source.splitlines()
-    out = {}
+    out: dict[str, Reference | dict[str, Reference]] = {}
     for node in ast.parse(source, str(solution)).body:
         if isinstance(node, ast.FunctionDef):
-            body = node.body
-            start = (
-                body[0].end_lineno
-                if ast.get_docstring(node) is not None and len(body) > 1
-                else body[0].lineno - 1
-            )
-            if ast.get_docstring(node) is not None and len(body) == 1:
-                raise SpliceError(f"{solution}: {node.name} has only a docstring")
-            out[node.name] = (
-                node,
-                textwrap.dedent("\n".join(lines[start : node.end_lineno])).strip("\n"),
-            )
+            out[node.name] = _body(node, lines, str(solution))
+        elif isinstance(node, ast.ClassDef):
+            out[node.name] = {
+                m.name: _body(m, lines, f"{solution}: {node.name}")
+                for m in node.body
+                if isinstance(m, ast.FunctionDef)
+            }
     return out
+
+
+def _regions(lines: list[str]) -> list[tuple[int, int]]:
+    """(begin, end) line indexes of each solution region, in order."""
+    regions, begin = [], None
+    for i, line in enumerate(lines):
+        if line.strip() == BEGIN:
+            begin = i
+        elif line.strip() == END and begin is not None:
+            regions.append((begin, i))
+            begin = None
+    return regions
+
+
+def _enclosing_def(lines: list[str], begin: int) -> str | None:
+    """Name of the method whose body holds line `begin` (the nearest def indented less)."""
+    indent = len(lines[begin]) - len(lines[begin].lstrip())
+    for line in reversed(lines[:begin]):
+        m = re.match(r"(\s*)def\s+(\w+)\s*\(", line)
+        if m and len(m.group(1)) < indent:
+            return m.group(2)
+    return None
+
+
+def splice_class_cell(source: str, cls: str, methods: dict[str, Reference], where: str) -> str:
+    """Fill each method's solution region of a class cell with the reference method's body."""
+    lines = source.splitlines()
+    regions = _regions(lines)
+    if not regions:
+        raise SpliceError(f"{where}: the cell of {cls} needs a {BEGIN!r} ... {END!r} region")
+    for begin, end in reversed(regions):  # from the bottom, so earlier indexes stay valid
+        method = _enclosing_def(lines, begin)
+        if method not in methods:
+            raise SpliceError(
+                f"{where}: a solution region of {cls} is in {method or 'no method'}, which the "
+                f"reference class in solutions/ does not define"
+            )
+        indent = re.match(r"\s*", lines[begin]).group(0)
+        body = textwrap.indent(methods[method][1], indent).splitlines()
+        lines = lines[: begin + 1] + body + lines[end:]
+    text = "\n".join(lines)
+    try:
+        cell_cls = next(
+            n for n in ast.parse(text).body if isinstance(n, ast.ClassDef) and n.name == cls
+        )
+    except (SyntaxError, StopIteration):
+        raise SpliceError(
+            f"{where}: the cell of {cls} does not define {cls} once spliced"
+        ) from None
+    for m in cell_cls.body:
+        if isinstance(m, ast.FunctionDef) and m.name in methods:
+            if _signature(m) != _signature(methods[m.name][0]):
+                raise SpliceError(
+                    f"{where}: {cls}.{m.name}'s signature differs from the reference in "
+                    "solutions/; make them match"
+                )
+    return text
 
 
 def _signature(node: ast.FunctionDef) -> str:
     return ast.dump(node.args, annotate_fields=False, include_attributes=False)
 
 
-def splice_cell(
-    source: str, function: str, reference: tuple[ast.FunctionDef, str], where: str
-) -> str:
+def splice_cell(source: str, function: str, reference: Reference, where: str) -> str:
     """Replace the solution region of one cell with the reference body, at the marker's indent."""
     lines = source.splitlines()
     try:
@@ -94,7 +159,10 @@ def solved_notebook(
             raise SpliceError(
                 f"{source}: solution cell {fn!r} has no function of that name in {solution}"
             )
-        cell.source = splice_cell(cell.source, fn, refs[fn], str(source))
+        if isinstance(refs[fn], dict):
+            cell.source = splice_class_cell(cell.source, fn, refs[fn], str(source))
+        else:
+            cell.source = splice_cell(cell.source, fn, refs[fn], str(source))
         seen.add(fn)
     missing = set(functions or []) - seen
     if missing:

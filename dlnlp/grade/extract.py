@@ -149,12 +149,16 @@ def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
             stmt = body[i]
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 out.defined.add(stmt.name)
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                by_name[stmt.name] = (stmt, loaded, i)
-            elif not isinstance(stmt, ast.ClassDef):
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                by_name[stmt.name] = (stmt, loaded, i)  # a graded item may be a class (a model)
+            else:
                 out.module_level.append(stmt)
         if grade_id in functions:
-            defs_here = {body[i].name: i for i in keep if isinstance(body[i], ast.FunctionDef)}
+            defs_here = {
+                body[i].name: i
+                for i in keep
+                if isinstance(body[i], (ast.FunctionDef, ast.ClassDef))
+            }
             by_grade_id[grade_id] = (loaded, body, defs_here)
     for fn in functions:
         if fn in out.missing:

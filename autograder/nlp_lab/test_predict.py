@@ -1,0 +1,37 @@
+"""Hidden tests for predict."""
+
+import torch
+
+from dlnlp.testing import Mistake, check
+
+from .lab import pad
+from .test_TextClassifier import sequences
+
+
+def test_eval_mode_and_the_models_argmax(student):
+    """runs the model in eval mode (dropout off) and returns its argmax per sequence, in order"""
+    student.seed(0)
+    m = student.keep.TextClassifier(40, 3, dropout=0.5)
+    m.method("train")  # as a model is after training
+    m.probe("watch_modes")
+    seqs = sequences(seed=2, n=40)
+    got = student.predict(m, seqs, batch_size=7)
+    modes = m.probe("mode_report")
+    check(modes, "predict never ran the model")
+    if any(modes):
+        raise Mistake(
+            "predict runs the model in training mode, so dropout is still on: call model.eval() first"
+        )
+    check(isinstance(got, torch.Tensor), "predict must return a tensor of class ids")
+    check(
+        got.shape == (40,),
+        f"predict must return one class per sequence, shape (N,), got {tuple(got.shape)}",
+    )
+    check(got.dtype == torch.long, f"predict must return int64 class ids, got {got.dtype}")
+    m.method("eval")
+    ids, lengths = pad(seqs)
+    expected = m(ids, lengths).argmax(-1)
+    check(
+        torch.equal(got, expected),
+        "predict must return the argmax of the model's logits for each sequence, in the given order",
+    )

@@ -1,0 +1,44 @@
+"""Hidden tests for train_language_model: a seeded short run, then the full run scored by
+perplexity on the hidden test text (the student's LanguageModel, trained by their loop)."""
+
+from dlnlp.testing import check, graded
+
+from . import lab
+
+
+def _short(student, seed):
+    _, train, _ = lab.corpus()
+    _, losses, _ = lab.train_language_model(student, seed=seed, stream=train[:6000], epochs=2)
+    return losses
+
+
+def test_seeded_losses_and_zeroed_gradients(student):
+    """returns one finite mean loss per epoch, the same for the same seed, and zeroes gradients"""
+    a = _short(student, seed=3)
+    b = _short(student, seed=3)
+    check(
+        all(abs(x - y) <= 1e-5 * max(1.0, abs(x)) for x, y in zip(a, b, strict=True)),
+        "two runs with the same seed gave different losses: call torch.manual_seed(seed) first "
+        "and order the windows with torch.randperm",
+    )
+
+
+def test_perplexity_on_the_hidden_test_text(student):
+    """the trained model's perplexity on the hidden test text (partial credit between thresholds)"""
+    model, losses, _ = lab.train_language_model(student)
+    check(
+        losses[-1] < losses[0],
+        "the training loss did not fall: zero the gradients, backpropagate and step at every batch",
+    )
+    ppl = lab.held_out_perplexity(model)
+    low, high = lab.PERPLEXITY
+    if ppl > low:
+        lab.raise_if_copying(losses)
+    graded(
+        ppl,
+        low,
+        high,
+        what="held-out perplexity",
+        hint="check that the targets are the inputs shifted by one, that padding is left out "
+        "of the loss, and that every step zeroes the gradients",
+    )

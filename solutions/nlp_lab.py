@@ -223,7 +223,7 @@ def lm_windows(stream, seq_len, pad_id=0):
     return windows
 
 
-def train_language_model(model, stream, seq_len=32, epochs=2, lr=5e-3, batch_size=32, seed=0):
+def train_language_model(model, stream, seq_len=32, epochs=4, lr=1e-2, batch_size=32, seed=0):
     """Train `model` (a LanguageModel) in place on `stream`, a list of int token ids.
 
     Seeded: torch.manual_seed(seed) first. Cut the stream with lm_windows(stream, seq_len), and

@@ -12,14 +12,21 @@ from conftest import COURSE, release, solved
 ASSIGNMENTS = list(COURSE.config().assignments)
 
 
-def _run(nb):
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=False).execute()
+def _run(nb, folder):
+    """Run `nb` top to bottom as a student would, in `folder` (where its data/ lies)."""
+    NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(folder)}},
+    ).execute()
     return nb
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_visible_checks_pass_for_the_reference_without_stderr(assignment):
-    nb = _run(solved(assignment))
+    nb = _run(solved(assignment), COURSE.source_notebook(assignment).parent)
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             assert not (out.get("output_type") == "stream" and out.get("name") == "stderr"), (
@@ -33,4 +40,4 @@ def test_visible_checks_pass_for_the_reference_without_stderr(assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_visible_checks_fail_for_the_stubs(assignment):
     with pytest.raises(CellExecutionError, match="NotImplementedError"):
-        _run(release(assignment))
+        _run(release(assignment), COURSE.release_notebook(assignment).parent)

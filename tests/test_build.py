@@ -3,6 +3,7 @@ reference, and does it hold no solution code and no hidden test?"""
 
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
@@ -46,12 +47,29 @@ def test_build_is_reproducible(rebuilt, assignment):
     assert rebuilt.release_notebook(assignment).read_bytes() == first
 
 
+def _docstring_lines(tree: ast.AST) -> set[int]:
+    """Line numbers of docstrings: contracts the release states on purpose, not solution code."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(
+            node
+        ):
+            doc = node.body[0]
+            lines.update(range(doc.lineno, doc.end_lineno + 1))
+    return lines
+
+
 def _code_lines(path: Path) -> set[str]:
+    text = path.read_text()
+    docs = _docstring_lines(ast.parse(text))
     return {
         line.strip()
-        for line in path.read_text().splitlines()
-        if line.strip()
-        and not line.strip().startswith(("#", '"""', "import ", "from ", "def ", "return"))
+        for number, line in enumerate(text.splitlines(), start=1)
+        if number not in docs
+        and line.strip()
+        and not line.strip().startswith(
+            ("#", '"""', "import ", "from ", "def ", "class ", "return")
+        )
         and len(line.strip()) > 12
     }
 

@@ -27,7 +27,7 @@ def test_perplexity_on_the_hidden_test_text(student):
     """the trained model's perplexity on the hidden test text (partial credit between thresholds)"""
     model, losses, _ = lab.train_language_model(student)
     check(
-        losses[-1] < losses[0],
+        losses[0] > losses[-1],
         "the training loss did not fall: zero the gradients, backpropagate and step at every batch",
     )
     ppl = lab.held_out_perplexity(model)

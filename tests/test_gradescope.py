@@ -91,6 +91,24 @@ def test_reference_scores_full_marks_with_visibility(zipped, tmp_path):
     assert data["output"].startswith("attention: 10 / 10 points.")
 
 
+def test_lab_zip_carries_its_training_data_and_grades_the_reference(tmp_path):
+    """The lab's hidden tests train on the released splits and score on the hidden ones: both
+    must travel in the zip (the notebooks must not), and grade as in the repository."""
+    zip_path = build_zip(COURSE, "nlp_lab", tmp_path / "dist")
+    names = set(zipfile.ZipFile(zip_path).namelist())
+    assert {
+        "course/assignments/nlp_lab/data/reviews_train.tsv",
+        "course/assignments/nlp_lab/data/corpus_train.txt",
+        "course/autograder/nlp_lab/data/reviews_test.tsv",
+        "course/autograder/nlp_lab/data/corpus_test.txt",
+    } <= names
+    assert not any(n.endswith(".ipynb") for n in names)
+    data = run_autograder(layout(tmp_path / "gs", zip_path, {"lab.ipynb": solved("nlp_lab")}))
+    assert data["score"] == pytest.approx(COURSE.config().assignment("nlp_lab").max_score), [
+        (t["name"], t["output"]) for t in data["tests"] if t["score"] < t["max_score"]
+    ]
+
+
 def test_stub_scores_zero(zipped, tmp_path):
     data = run_autograder(layout(tmp_path, zipped, {"attention.ipynb": release("attention")}))
     assert data["score"] == 0 and "not implemented yet" in data["output"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -64,27 +65,73 @@ def build(assignments: tuple[str, ...], root: Path | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for <student>/results.json, <student>/feedback.html and grades.csv.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Grader processes working in parallel [default: the number of cores].",
+)
+@click.option("--force", is_flag=True, help="Grade again what is unchanged since the last run.")
+@click.option(
+    "--student",
+    "students",
+    multiple=True,
+    help="Grade (again) only this student; repeat for more. Everyone stays in grades.csv.",
+)
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    help="Grade (again) only this function's tests, merged into the earlier results; repeat for more.",
+)
 @root_option
-def grade(assignment: str, paths: tuple[Path, ...], out_dir: Path, root: Path | None) -> None:
+def grade(
+    assignment: str,
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    jobs: int | None,
+    force: bool,
+    students: tuple[str, ...],
+    only: tuple[str, ...],
+    root: Path | None,
+) -> None:
     """Grade submitted notebooks (files, folders, or nbgrader's submitted/ layout).
 
+    Re-running the same command resumes: students whose notebook, grading config and hidden
+    tests are unchanged keep their results; a changed test file regrades only its function.
     Exit code 0 when the batch completed, whatever the students scored.
     """
-    from dlnlp.grade.batch import grade_batch
+    from dlnlp.grade.batch import Options, grade_batch
     from dlnlp.grade.collect import CollectError
-    from dlnlp.render.table import grade_table
+    from dlnlp.render.table import class_summary, grade_table
 
     course = _course(root)
+    options = Options(
+        jobs=jobs or os.cpu_count() or 1,
+        force=force,
+        students=list(students) or None,
+        only=list(only) or None,
+        progress=sys.stderr.isatty(),
+    )
     try:
-        results = grade_batch(course, assignment, list(paths), out_dir)
+        results = grade_batch(course, assignment, list(paths), out_dir, options)
     except (ConfigError, CollectError, FileNotFoundError) as e:
         raise click.ClickException(str(e)) from None
     except RuntimeError as e:  # the sandbox or the hidden tests could not start
         raise click.ClickException(f"grading could not run: {e}") from None
+    except KeyboardInterrupt:
+        click.echo(
+            f"\ninterrupted: every submission graded so far is saved in {out_dir}; "
+            "run the same command again to resume",
+            err=True,
+        )
+        sys.exit(130)
     functions = list(course.config().assignment(assignment).functions)
     click.echo(grade_table(results, functions))
+    click.echo("\n" + class_summary(results, functions))
     click.echo(
-        f"\n{len(results)} graded; results in {out_dir}/<student>/, table in {out_dir / 'grades.csv'}"
+        f"\n{len(results)} in grades.csv; results in {out_dir}/<student>/, table in {out_dir / 'grades.csv'}"
     )
 
 

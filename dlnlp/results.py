@@ -21,7 +21,9 @@ class TestResult(BaseModel):
     score: float
     max_score: float
     status: Literal["passed", "failed"]
-    kind: str = "passed"  # passed | mistake | student | failed | banned | unreadable
+    # passed | partial | mistake | failed | banned | unreadable, or what the student's code did:
+    # exception | not_implemented | missing | timeout | total_timeout | memory | crash | load | lost
+    kind: str = "passed"
     output: str = ""  # student-facing: a hint, their own error, or the limit hit
     traceback: str = ""  # the student's traceback, trimmed to their cells
 
@@ -64,6 +66,24 @@ class Results(BaseModel):
             p for p in self.problems if not p.startswith("loading:")
         ]  # syntax errors, internal errors
         return "; ".join(issues) if issues else "ok"
+
+    def incidents(self) -> set[str]:
+        """What went wrong in grading this submission, beyond wrong answers: timeout, memory,
+        crash, banned, unreadable, internal error."""
+        kinds = {
+            "timeout": "timeout",
+            "total_timeout": "timeout",
+            "memory": "memory",
+            "crash": "crash",
+            "protocol": "crash",
+            "banned": "banned",
+        }
+        found = {kinds[t.kind] for t in self.tests if t.kind in kinds}
+        if self.status == "unreadable":
+            found.add("unreadable")
+        if any(p.startswith("internal grading error") for p in self.problems):
+            found.add("internal error")
+        return found
 
     def summary(self) -> str:
         """The student-facing summary at the top of the feedback."""

@@ -46,5 +46,17 @@ def test_overlapping_windows_last_padded(student):
             torch.equal(got, expected),
             "window k is stream[k*seq_len : k*seq_len + seq_len + 1], the last one padded with pad_id",
         )
+
+
+def test_short_streams_and_pad_id(student):
+    """a stream shorter than a window is one padded window, padded with the given pad_id"""
     got = student.lm_windows([4, 5, 6], 4, pad_id=9)
-    check(got.tolist() == [[4, 5, 6, 9, 9]], "pad with the given pad_id")
+    check(
+        isinstance(got, torch.Tensor) and got.tolist() == [[4, 5, 6, 9, 9]],
+        "pad with the given pad_id",
+    )
+    got = student.lm_windows([4, 5], 1)
+    check(
+        isinstance(got, torch.Tensor) and got.tolist() == [[4, 5]],
+        "a stream of exactly seq_len + 1 tokens is one window, without padding",
+    )

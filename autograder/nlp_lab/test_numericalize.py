@@ -18,6 +18,11 @@ def test_ids_and_unknown_words(student):
         got == [4, 1, 2, 3, 1, 1],
         "each token must map to its id, an unknown token to vocab['<unk>']",
     )
+
+
+def test_unknown_id_is_looked_up(student):
+    """the unknown id is vocab['<unk>'], whatever it is; no tokens give no ids"""
+    vocab = {"<pad>": 0, "<unk>": 1, "good": 2}
     other = {"<pad>": 0, "hello": 1, "<unk>": 7}
     got = student.numericalize(["hello", "world"], other)
     check(got == [1, 7], "look the unknown id up as vocab['<unk>'] rather than assuming it is 1")

@@ -22,5 +22,18 @@ def test_true_at_real_tokens(student):
     if torch.equal(got, torch.arange(6)[None, :] <= lengths[:, None]):
         raise Mistake("off by one: position t is real when t < lengths[b] (positions start at 0)")
     check(torch.equal(got, expected), "the mask must be True exactly at positions t < lengths[b]")
+
+
+def test_full_rows_and_wider_masks(student):
+    """a sequence as long as max_len has no padding; max_len may exceed every length"""
     one = student.padding_mask(torch.tensor([2]), 2)
-    check(one.tolist() == [[True, True]], "a sequence as long as max_len has no padding")
+    check(
+        isinstance(one, torch.Tensor) and one.tolist() == [[True, True]],
+        "a sequence as long as max_len has no padding",
+    )
+    wide = student.padding_mask(torch.tensor([1, 2]), 5)
+    check(
+        isinstance(wide, torch.Tensor)
+        and wide.tolist() == [[True] + [False] * 4, [True] * 2 + [False] * 3],
+        "the mask has max_len columns, even when every sequence is shorter",
+    )

@@ -35,3 +35,25 @@ def test_eval_mode_and_the_models_argmax(student):
         torch.equal(got, expected),
         "predict must return the argmax of the model's logits for each sequence, in the given order",
     )
+
+
+def test_order_and_batch_size_do_not_matter(student):
+    """the predictions follow the input order and do not depend on batch_size"""
+    student.seed(1)
+    m = student.keep.TextClassifier(40, 4)
+    seqs = sequences(seed=3, n=25)
+    whole = student.predict(m, seqs)
+    check(
+        isinstance(whole, torch.Tensor) and whole.shape == (25,),
+        "predict must return a tensor (N,)",
+    )
+    one_by_one = student.predict(m, seqs, batch_size=1)
+    check(
+        isinstance(one_by_one, torch.Tensor) and torch.equal(whole, one_by_one),
+        "the predictions changed with batch_size: batch the sequences in order and pad each batch",
+    )
+    backwards = student.predict(m, seqs[::-1], batch_size=4)
+    check(
+        isinstance(backwards, torch.Tensor) and torch.equal(backwards, whole.flip(0)),
+        "the predictions must come back in the order of the sequences given",
+    )

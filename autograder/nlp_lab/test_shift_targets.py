@@ -42,3 +42,19 @@ def test_targets_are_the_next_tokens(student):
         torch.equal(inputs, ids[:, :-1]) and torch.equal(targets, ids[:, 1:]),
         "inputs drop the last token, targets drop the first",
     )
+
+
+def test_shortest_windows_and_inputs_untouched(student):
+    """works for one sequence of two tokens, and leaves ids unchanged"""
+    ids = torch.tensor([[7, 3]])
+    out = student.shift_targets(ids)
+    check(
+        isinstance(out, (tuple, list)) and len(out) == 2,
+        "shift_targets must return (inputs, targets)",
+    )
+    inputs, targets = out
+    check(
+        inputs.tolist() == [[7]] and targets.tolist() == [[3]],
+        "for ids (1, 2): inputs [[7]], targets [[3]]",
+    )
+    check(ids.tolist() == [[7, 3]], "shift_targets must not modify ids in place")

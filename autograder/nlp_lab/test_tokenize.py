@@ -5,8 +5,11 @@ from dlnlp.testing import Mistake, check
 CASES = [
     ("The plot, sadly, was DULL!", ["the", "plot", ",", "sadly", ",", "was", "dull", "!"]),
     ("wow!!! 10/10", ["wow", "!", "!", "!", "10", "/", "10"]),
-    ("don't\tstop\n\nnow ", ["don", "'", "t", "stop", "now"]),
     ("(great)film-maker.", ["(", "great", ")", "film", "-", "maker", "."]),
+]
+SPACES = [
+    ("don't\tstop\n\nnow ", ["don", "'", "t", "stop", "now"]),
+    ("  two   spaces ", ["two", "spaces"]),
     ("", []),
     ("   ", []),
 ]
@@ -14,7 +17,16 @@ CASES = [
 
 def test_words_and_punctuation(student):
     """lower-cases, keeps runs of a-z/0-9 together, makes every other character its own token"""
-    for text, expected in CASES:
+    _check(student, CASES)
+
+
+def test_whitespace_only_separates(student):
+    """tabs, newlines and runs of spaces only separate tokens; an empty text has none"""
+    _check(student, SPACES)
+
+
+def _check(student, cases):
+    for text, expected in cases:
         got = student.tokenize(text)
         check(
             isinstance(got, list), f"tokenize must return a list of str, not {type(got).__name__}"

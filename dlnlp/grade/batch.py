@@ -1,8 +1,11 @@
-"""Grade a class: collect -> for each submission: read, extract, static check, run the hidden
-tests against its sandboxed worker, score -> write results.json + feedback.html; then grades.csv.
+"""Grade a class: collect -> plan (resume: what changed since the last run) -> for each
+submission, serially or in a pool of grader processes: read, extract, static check, run the
+hidden tests against its sandboxed worker, score -> write results.json + feedback.html + the
+grading record; then grades.csv.
 
 One bad submission never stops the batch: whatever happens, every student gets a results.json
-and a row in grades.csv.
+and a row in grades.csv. Everything is written atomically per student, so an interrupted batch
+loses nothing already graded and the same command resumes it.
 """
 
 from __future__ import annotations
@@ -10,22 +13,28 @@ from __future__ import annotations
 import ctypes
 import logging
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from dlnlp.config import AssignmentConfig, Limits
+import torch
+
+from dlnlp.config import AssignmentConfig, ConfigError, Limits
 from dlnlp.course import Course
 from dlnlp.grade import hidden_tests, scoring
-from dlnlp.grade.collect import Submission, collect
+from dlnlp.grade.collect import CollectError, Submission, collect
 from dlnlp.grade.extract import UnreadableNotebook, extract, read_notebook
 from dlnlp.grade.hidden_tests import HiddenTest, Outcome
+from dlnlp.grade.pool import Pool
+from dlnlp.grade.resume import Fingerprint, Grading, Record, load_record, merge, plan, save_record
 from dlnlp.grade.session import Session, StudentProxy
 from dlnlp.grade.static_check import banned_uses
 from dlnlp.render.feedback import write_feedback
 from dlnlp.render.grades_csv import write_grades_csv
 from dlnlp.render.gradescope import write_results_json
+from dlnlp.render.progress import Progress
 from dlnlp.results import Results, points
-from dlnlp.sandbox.client import Zygote
+from dlnlp.sandbox.client import Spawner, Zygote
 
 log = logging.getLogger("dlnlp.grade")
 _PR_SET_DUMPABLE = 4
@@ -72,9 +81,14 @@ class Assignment:
         return {fn: cfg.banned for fn, cfg in self.config.functions.items()}
 
 
-def grade_submission(a: Assignment, zygote: Zygote, sub: Submission) -> Results:
-    """Grade one notebook. Never raises for anything the submission does."""
+def grade_submission(
+    a: Assignment, zygote: Zygote | Spawner, sub: Submission, functions: list[str] | None = None
+) -> Results:
+    """Grade one notebook (only the tests of `functions`, default all). Never raises for
+    anything the submission does."""
     start = time.monotonic()
+    functions = a.functions if functions is None else functions
+    tests = [t for t in a.tests if t.function in functions]
     results = Results(student=sub.student, assignment=a.id, submission=sub.path.name)
     try:
         extracted = extract(read_notebook(sub.path), a.functions)
@@ -82,14 +96,18 @@ def grade_submission(a: Assignment, zygote: Zygote, sub: Submission) -> Results:
         results.status, results.problems = "unreadable", [str(e)]
         outcomes = [
             Outcome(t, False, "unreadable", "not graded: the notebook could not be read")
-            for t in a.tests
+            for t in tests
         ]
-        return _finish(scoring.score(results, a.config, a.tests, outcomes, a.points, {}, {}), start)
-    banned = {fn: banned_uses(extracted, fn, a.banned[fn]) for fn in a.functions}
+        return _finish(
+            scoring.score(results, a.config, tests, outcomes, a.points, {}, {}, functions), start
+        )
+    banned = {fn: banned_uses(extracted, fn, a.banned[fn]) for fn in functions}
     call_seconds = {fn: c.call_seconds for fn, c in a.config.functions.items() if c.call_seconds}
     session = Session(zygote, extracted, a.banned, a.limits, call_seconds)
     try:
-        outcomes = hidden_tests.run(a.test_dir, StudentProxy(session))
+        outcomes = hidden_tests.run(
+            a.test_dir, StudentProxy(session), None if functions == a.functions else functions
+        )
     finally:
         session.close()
     for fn, hits in session.banned_hits.items():
@@ -102,14 +120,15 @@ def grade_submission(a: Assignment, zygote: Zygote, sub: Submission) -> Results:
             )
     for fn, err in session.fatal.items():
         notes.setdefault(fn, []).append(err.message)
-    for fn in a.functions:
+    for fn in functions:
         mine = [o for o in outcomes if o.test.function == fn]
         if mine and all(o.student_kind == "not_implemented" for o in mine):
             notes.setdefault(fn, []).append("not implemented yet")
     results.problems = extracted.problems + [f"loading: {p}" for p in session.load_problems]
     results.isolation = session.layers
     return _finish(
-        scoring.score(results, a.config, a.tests, outcomes, a.points, banned, notes), start
+        scoring.score(results, a.config, tests, outcomes, a.points, banned, notes, functions),
+        start,
     )
 
 
@@ -118,18 +137,54 @@ def _finish(results: Results, start: float) -> Results:
     return results
 
 
+def internal_error(a: Assignment, sub: Submission, what: str) -> Results:
+    """The result of a submission our own code failed on: zero, and said so (never silent)."""
+    results = Results(
+        student=sub.student,
+        assignment=a.id,
+        submission=sub.path.name,
+        problems=[f"internal grading error ({what}); your instructor has been told"],
+    )
+    return scoring.score(results, a.config, a.tests, [], a.points, {}, {})
+
+
 def write_outputs(results: Results, out_dir: Path) -> None:
     folder = out_dir / results.student
     write_results_json(results, folder / "results.json")
     write_feedback(results, folder / "feedback.html")
 
 
+@dataclass
+class Options:
+    """How to run a batch (`dlnlp grade`'s options)."""
+
+    jobs: int = 1  # grader processes working in parallel
+    force: bool = False  # grade everything again, even what is unchanged since the last run
+    students: list[str] | None = None  # grade only these students (again)
+    only: list[str] | None = None  # grade only these functions (again), merged into the results
+    progress: bool = False  # a progress bar on stderr
+
+
+@dataclass
+class _Task:
+    sub: Submission
+    fingerprint: Fingerprint
+    functions: list[str] | None  # None: the whole submission
+    previous: Results | None
+
+
 def grade_batch(
-    course: Course, assignment_id: str, paths: list[Path], out_dir: Path
+    course: Course,
+    assignment_id: str,
+    paths: list[Path],
+    out_dir: Path,
+    options: Options | None = None,
 ) -> list[Results]:
     """Grade every submission under `paths` into `out_dir`; return the Results in order."""
     course.config().assignment(assignment_id)  # an unknown id is the first thing to report
-    return grade_submissions(course, assignment_id, collect(paths, assignment_id), out_dir)
+    return grade_submissions(
+        course, assignment_id, collect(paths, assignment_id), out_dir, options=options
+    )
 
 
 def grade_submissions(
@@ -138,20 +193,75 @@ def grade_submissions(
     submissions: list[Submission],
     out_dir: Path,
     extra_secrets: list[Path] = (),
+    options: Options | None = None,
 ) -> list[Results]:
-    """Grade these submissions into `out_dir`, with a grading.log; return the Results in order."""
+    """Grade these submissions into `out_dir`, with a grading.log; return the Results in order
+    (also those an earlier run graded and that nothing has changed since)."""
+    options = options or Options()
     a = Assignment.load(course, assignment_id)
+    unknown = sorted(set(options.only or []) - set(a.functions))
+    if unknown:
+        raise ConfigError(
+            f"--only {', '.join(unknown)}: not a graded function of {assignment_id} "
+            f"({', '.join(a.functions)})"
+        )
+    missing = sorted(set(options.students or []) - {s.student for s in submissions})
+    if missing:
+        raise CollectError(
+            f"--student {', '.join(missing)}: no such submission among the paths given"
+        )
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(out_dir / "grading.log", mode="w")
+    handler = logging.FileHandler(out_dir / "grading.log", mode="a")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     try:
-        return _grade_all(a, course, submissions, out_dir, list(extra_secrets))
+        return _grade_all(a, course, submissions, out_dir, list(extra_secrets), options)
     finally:
         log.removeHandler(handler)
         handler.close()
+
+
+def _plan(
+    a: Assignment, course: Course, submissions: list[Submission], out_dir: Path, options: Options
+) -> tuple[dict[str, Results], list[_Task]]:
+    """(results reused from an earlier run, by student; the tasks left to grade)."""
+    grading = Grading.of(
+        a.config, a.limits, a.test_dir, course.source_notebook(a.id).parent / "data"
+    )
+    reused: dict[str, Results] = {}
+    tasks: list[_Task] = []
+    for sub in submissions:
+        fingerprint = grading.fingerprint(sub.path)
+        record = load_record(out_dir / sub.student)
+        if options.students is not None and sub.student not in options.students:
+            if record is not None:
+                reused[sub.student] = record.results
+            continue
+        functions = plan(
+            fingerprint,
+            record,
+            force=options.force or options.students is not None,
+            only=options.only,
+        )
+        if functions == []:
+            reused[sub.student] = record.results
+        else:
+            tasks.append(_Task(sub, fingerprint, functions, record.results if record else None))
+    return reused, tasks
+
+
+def _grade_task(a: Assignment, spawner: Zygote | Spawner, task: _Task, out_dir: Path) -> Results:
+    """Grade one task and write its outputs, the record last (a resumed run trusts it)."""
+    if task.functions is None:
+        results = grade_submission(a, spawner, task.sub)
+    else:
+        partial = grade_submission(a, spawner, task.sub, task.functions)
+        results = merge(task.previous, partial, task.functions, a.functions)
+    write_outputs(results, out_dir)
+    save_record(out_dir / results.student, Record(fingerprint=task.fingerprint, results=results))
+    return results
 
 
 def _grade_all(
@@ -160,9 +270,21 @@ def _grade_all(
     submissions: list[Submission],
     out_dir: Path,
     extra_secrets: list[Path],
+    options: Options,
 ) -> list[Results]:
     # the grader's memory holds the hidden tests: no same-user ptrace or /proc/<pid>/mem reads
     ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+    # one thread per grader process: parallelism comes from --jobs, and torch's thread pool
+    # must not be running when the pool forks
+    torch.set_num_threads(1)
+    reused, tasks = _plan(a, course, submissions, out_dir, options)
+    log.info(
+        "run: %d submissions, %d to grade (%d unchanged since the last run), %d jobs",
+        len(submissions),
+        len(tasks),
+        len(reused),
+        options.jobs,
+    )
     secrets = [
         *course.secrets(),
         out_dir,
@@ -170,48 +292,75 @@ def _grade_all(
         *{s.path.resolve().parent for s in submissions},
     ]
     banned_all = sorted({b for bs in a.banned.values() for b in bs})
-    all_results: list[Results] = []
-    with Zygote(
-        banned_all, [str(s) for s in secrets], a.limits.memory_mb, int(a.limits.total_seconds) + 10
-    ) as zygote:
-        probe = zygote.spawn()
-        layers = probe.layers
-        probe.kill()
-        log.info(
-            "isolation layers: %s",
-            ", ".join(
-                f"{k}={'on' if v else 'OFF'}" + (f" (ABI {v})" if k == "landlock" and v else "")
-                for k, v in layers.items()
-            ),
-        )
-        if not (layers.get("landlock") or layers.get("mount_namespace")):
-            log.warning(
-                "neither Landlock nor a mount namespace is in force: student code can read what this user can read"
-            )
-        for i, sub in enumerate(submissions, 1):
-            try:
-                results = grade_submission(a, zygote, sub)
-            except Exception as e:  # a bug of ours must not cost the rest of the class their grades
-                log.exception("internal error grading %s", sub.path)
-                results = Results(
-                    student=sub.student,
-                    assignment=a.id,
-                    submission=sub.path.name,
-                    problems=[
-                        f"internal grading error ({type(e).__name__}); your instructor has been told"
-                    ],
-                )
-                results = scoring.score(results, a.config, a.tests, [], a.points, {}, {})
+    graded: dict[str, Results] = {}
+    bar = Progress(len(tasks), enabled=options.progress)
+
+    def done(task: _Task, results: Results | None, error: str) -> None:
+        if results is None:  # our failure, not the student's: say so, keep no record (retry)
+            log.error("internal error grading %s:\n%s", task.sub.path, error)
+            results = internal_error(a, task.sub, error.strip().splitlines()[-1][:200])
             write_outputs(results, out_dir)
-            all_results.append(results)
-            log.info(
-                "[%d/%d] %s: %s/%s %s",
-                i,
-                len(submissions),
-                sub.student,
-                points(results.score),
-                points(results.max_score),
-                results.status_message(),
-            )
-    write_grades_csv(all_results, a.functions, out_dir / "grades.csv")
-    return all_results
+        graded[results.student] = results
+        bar.update(results)
+        log.info(
+            "[%d/%d] %s: %s/%s %s",
+            bar.done,
+            len(tasks),
+            task.sub.student,
+            points(results.score),
+            points(results.max_score),
+            results.status_message(),
+        )
+
+    try:
+        if tasks:
+            with Zygote(
+                banned_all,
+                [str(s) for s in secrets],
+                a.limits.memory_mb,
+                int(a.limits.total_seconds) + 10,
+            ) as zygote:
+                _log_layers(zygote)
+                if options.jobs > 1 and len(tasks) > 1:
+                    Pool(
+                        zygote,
+                        options.jobs,
+                        lambda spawner, i: _grade_task(a, spawner, tasks[i], out_dir),
+                    ).run(
+                        list(range(len(tasks))),
+                        lambda i, results, error: done(tasks[i], results, error),
+                    )
+                else:
+                    for task in tasks:
+                        try:
+                            results, error = _grade_task(a, zygote, task, out_dir), ""
+                        except Exception:  # a bug of ours must not cost the rest of the class
+                            results, error = None, traceback.format_exc()
+                        done(task, results, error)
+    finally:
+        bar.close()
+        # whatever happened (Ctrl-C included), the table covers everyone graded so far
+        everyone = [
+            graded.get(s.student) or reused.get(s.student)
+            for s in submissions
+            if s.student in graded or s.student in reused
+        ]
+        write_grades_csv(everyone, a.functions, out_dir / "grades.csv")
+    return everyone
+
+
+def _log_layers(zygote: Zygote) -> None:
+    probe = zygote.spawn()
+    layers = probe.layers
+    probe.kill()
+    log.info(
+        "isolation layers: %s",
+        ", ".join(
+            f"{k}={'on' if v else 'OFF'}" + (f" (ABI {v})" if k == "landlock" and v else "")
+            for k, v in layers.items()
+        ),
+    )
+    if not (layers.get("landlock") or layers.get("mount_namespace")):
+        log.warning(
+            "neither Landlock nor a mount namespace is in force: student code can read what this user can read"
+        )

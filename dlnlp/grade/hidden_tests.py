@@ -130,9 +130,11 @@ def collect(test_dir: Path) -> list[HiddenTest]:
     return plugin.tests
 
 
-def run(test_dir: Path, student) -> list[Outcome]:
-    """Run every hidden test against `student`."""
+def run(test_dir: Path, student, functions: list[str] | None = None) -> list[Outcome]:
+    """Run every hidden test against `student` (or only the tests of `functions`)."""
     args = _pytest_args(test_dir)
+    if functions is not None:  # a test file per function: name the files instead of the folder
+        args[0:1] = [str(test_dir / f"test_{fn}.py") for fn in functions]
     plugin = _Plugin(student)
     code = pytest.main(args, plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

@@ -49,14 +49,18 @@ def score(
     points: dict[str, float],
     banned: dict[str, list[str]],
     notes: dict[str, list[str]],
+    functions: list[str] | None = None,
 ) -> Results:
-    """Fill `results` with per-test and per-function scores.
+    """Fill `results` with per-test and per-function scores (of `functions`, default all).
 
     `banned[f]`: banned APIs found in f (statically or at run time): all of f's tests score 0.
     `notes[f]`: extra student-facing notes for f (missing, limit hit, found by name).
     """
+    functions = list(assignment.functions) if functions is None else functions
     got = {(o.test.function, o.test.test): o for o in outcomes}
     for t in tests:
+        if t.function not in functions:
+            continue
         o = got.get((t.function, t.test)) or Outcome(t, False, "failed", "this check did not run")
         max_points = points[f"{t.function}::{t.test}"]
         if banned.get(t.function):
@@ -65,7 +69,8 @@ def score(
                 f"0 points: {t.function} uses {', '.join(banned[t.function])}, which is not allowed here",
             )
         else:
-            kind = o.kind
+            # a failure of the student's code is kept by its cause (timeout, memory, exception...)
+            kind = (o.student_kind or o.kind) if o.kind == "student" else o.kind
             output = {
                 "passed": "passed",
                 "mistake": f"Hint: {o.message}",
@@ -86,7 +91,7 @@ def score(
                 traceback=o.traceback if not passed else "",
             )
         )
-    for fn in assignment.functions:
+    for fn in functions:
         mine = [r for r in results.tests if r.function == fn]
         fn_notes = list(notes.get(fn, []))
         if banned.get(fn):

@@ -1,6 +1,8 @@
-"""A class's Results -> the grade table printed at the end of `dlnlp grade`."""
+"""A class's Results -> the grade table and the class summary printed at the end of `dlnlp grade`."""
 
 from __future__ import annotations
+
+import statistics
 
 from dlnlp.results import Results, points
 
@@ -18,9 +20,53 @@ def grade_table(all_results: list[Results], functions: list[str], width: int = 6
                 r.status_message()[:width],
             ]
         )
+    return _columns(headers, rows)
+
+
+def _columns(headers: list[str], rows: list[list]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
 
     def line(cells) -> str:
         return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
 
     return "\n".join([line(headers), line("-" * w for w in widths), *map(line, rows)])
+
+
+INCIDENTS = ("timeout", "memory", "crash", "banned", "unreadable", "internal error")
+
+
+def class_summary(all_results: list[Results], functions: list[str]) -> str:
+    """Mean and median score per function and in total, then how many submissions hit each
+    kind of incident (timeouts, banned APIs, unreadable notebooks...)."""
+    if not all_results:
+        return "no submissions"
+    rows = []
+    for fn in functions:
+        scores = [f.score for r in all_results for f in r.functions if f.name == fn]
+        top = max(
+            (f.max_score for r in all_results for f in r.functions if f.name == fn), default=0
+        )
+        if scores:
+            rows.append(
+                [
+                    fn,
+                    points(statistics.fmean(scores)),
+                    points(statistics.median(scores)),
+                    points(top),
+                ]
+            )
+    totals = [r.score for r in all_results]
+    rows.append(
+        [
+            "total",
+            points(statistics.fmean(totals)),
+            points(statistics.median(totals)),
+            points(max(r.max_score for r in all_results)),
+        ]
+    )
+    counts = {k: sum(k in r.incidents() for r in all_results) for k in INCIDENTS}
+    return (
+        _columns(["function", "mean", "median", "max"], rows)
+        + f"\n\n{len(all_results)} submissions: "
+        + ", ".join(f"{n} {k}" for k, n in counts.items())
+    )

@@ -93,6 +93,36 @@ class Zygote:
             raise RuntimeError("the sandbox's warm parent failed to start (see the log above)")
         self.missing_banned = json.loads(reply)["missing"]
 
+    def channel(self) -> Spawner:
+        """A control channel of its own, for one more grader process (a parallel batch)."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        socket.send_fds(self.ctrl, [json.dumps({"op": "channel"}).encode()], [theirs.fileno()])
+        theirs.close()
+        return Spawner(ours)
+
+    def spawn(self, timeout: float = 30) -> Worker:
+        return Spawner(self.ctrl).spawn(timeout)
+
+    def close(self) -> None:
+        self.ctrl.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+    def __enter__(self) -> Zygote:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@dataclass
+class Spawner:
+    """One control channel to the zygote: forks workers on request (one grader process each)."""
+
+    ctrl: socket.socket
+
     def spawn(self, timeout: float = 30) -> Worker:
         """Fork a worker, isolated and ready to load a submission."""
         ours, theirs = socket.socketpair()
@@ -110,16 +140,3 @@ class Zygote:
             worker.kill()
             raise RuntimeError(f"a sandbox worker failed to start: {e}") from None
         return worker
-
-    def close(self) -> None:
-        self.ctrl.close()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-    def __enter__(self) -> Zygote:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

@@ -5,7 +5,9 @@ It is started by the grader (`python -m dlnlp.sandbox.zygote FD`) and never impo
 tests, the references or the grader: a forked worker inherits nothing secret.
 
 Control protocol on FD (SOCK_SEQPACKET): the grader sends a JSON request with the worker's
-connection attached as an fd; the zygote answers {"pid": <launcher pid>}. The launcher enters
+connection attached as an fd; the zygote answers {"pid": <launcher pid>}. {"op": "channel"}
+with a SOCK_SEQPACKET fd attached opens one more control channel of the same protocol (one per
+parallel grader process), answered on that channel. The launcher enters
 new namespaces and forks the worker, which is pid 1 there; it tells the grader the worker's pid
 on the worker connection and waits for it, then removes the scratch folder.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -79,21 +82,34 @@ def main() -> None:
     missing = guards.install(settings["banned"])
     ctrl.send(json.dumps({"ready": True, "missing": missing}).encode())
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # launchers are reaped automatically
+    # more control channels may be opened (one per parallel grader, {"op": "channel"}); each is
+    # served in turn, and the zygote lives as long as the first one
+    channels = [ctrl]
     while True:
-        try:
-            data, fds, _, _ = socket.recv_fds(ctrl, 1 << 16, 1)
-        except OSError:
-            break
-        if not data:
-            break  # the grader went away
-        request = {**settings, **json.loads(data)}
-        conn = socket.socket(fileno=fds[0])
-        pid = os.fork()
-        if pid == 0:
-            ctrl.close()
-            _launch(conn, request)
-        conn.close()
-        ctrl.send(json.dumps({"pid": pid}).encode())
+        ready, _, _ = select.select(channels, [], [])
+        for chan in ready:
+            try:
+                data, fds, _, _ = socket.recv_fds(chan, 1 << 16, 1)
+            except OSError:
+                data, fds = b"", []
+            if not data:
+                if chan is ctrl:
+                    return  # the grader went away
+                channels.remove(chan)
+                chan.close()
+                continue
+            request = {**settings, **json.loads(data)}
+            if request.get("op") == "channel":
+                channels.append(socket.socket(fileno=fds[0]))
+                continue
+            conn = socket.socket(fileno=fds[0])
+            pid = os.fork()
+            if pid == 0:
+                for c in channels:
+                    c.close()
+                _launch(conn, request)
+            conn.close()
+            chan.send(json.dumps({"pid": pid}).encode())
 
 
 if __name__ == "__main__":

@@ -168,9 +168,9 @@ class Options:
 @dataclass
 class _Task:
     sub: Submission
-    fingerprint: Fingerprint
+    fingerprint: Fingerprint  # of the submission and grading material now
     functions: list[str] | None  # None: the whole submission
-    previous: Results | None
+    previous: Record | None
 
 
 def grade_batch(
@@ -248,7 +248,7 @@ def _plan(
         if functions == []:
             reused[sub.student] = record.results
         else:
-            tasks.append(_Task(sub, fingerprint, functions, record.results if record else None))
+            tasks.append(_Task(sub, fingerprint, functions, record))
     return reused, tasks
 
 
@@ -256,11 +256,17 @@ def _grade_task(a: Assignment, spawner: Zygote | Spawner, task: _Task, out_dir: 
     """Grade one task and write its outputs, the record last (a resumed run trusts it)."""
     if task.functions is None:
         results = grade_submission(a, spawner, task.sub)
+        fingerprint = task.fingerprint
     else:
         partial = grade_submission(a, spawner, task.sub, task.functions)
-        results = merge(task.previous, partial, task.functions, a.functions)
+        results = merge(task.previous.results, partial, task.functions, a.functions)
+        # the record claims no more than was graded: only these functions are up to date, so
+        # a later plain run still regrades whatever else changed
+        fingerprint = task.previous.fingerprint.model_copy(deep=True)
+        for fn in task.functions:
+            fingerprint.functions[fn] = task.fingerprint.functions[fn]
     write_outputs(results, out_dir)
-    save_record(out_dir / results.student, Record(fingerprint=task.fingerprint, results=results))
+    save_record(out_dir / results.student, Record(fingerprint=fingerprint, results=results))
     return results
 
 

@@ -7,6 +7,7 @@ function a test grades, the first docstring line says what it checks.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,8 +119,17 @@ def _pytest_args(test_dir: Path) -> list[str]:
     ]
 
 
+def _forget_imports(test_dir: Path) -> None:
+    """Drop the hidden-test package from sys.modules, so that collecting imports it afresh from
+    `test_dir`: this process may have imported an older version, or another course's copy."""
+    package = test_dir.name
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        del sys.modules[name]
+
+
 def collect(test_dir: Path) -> list[HiddenTest]:
-    """List the hidden tests without running them."""
+    """List the hidden tests without running them (importing them afresh)."""
+    _forget_imports(test_dir)
     plugin = _Plugin(None)
     code = pytest.main([*_pytest_args(test_dir), "--collect-only"], plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED) or not plugin.tests:

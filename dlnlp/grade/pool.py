@@ -32,11 +32,11 @@ class _Child:
     task: int | None = None
 
 
-def _child(sock: socket.socket, spawner: Spawner, grade_one: GradeOne) -> None:
+def _child(sock: socket.socket, spawner: Spawner, grade_one: GradeOne, parent: int) -> None:
     """A grader process's life: grade each task index sent, until the parent closes. Never returns."""
     code = 0
     try:
-        layers.die_with_parent()
+        layers.die_with_parent(parent)
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: stop at once; the parent reports
         while True:
             try:
@@ -63,12 +63,13 @@ class Pool:
     def _fork(self) -> _Child:
         spawner = self.zygote.channel()
         ours, theirs = socket.socketpair()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
             ours.close()
             for other in self.children.values():
                 other.sock.close()
-            _child(theirs, spawner, self.grade_one)
+            _child(theirs, spawner, self.grade_one, parent)
         theirs.close()
         spawner.ctrl.close()  # the child holds it: it closes with the child
         child = _Child(pid, ours)

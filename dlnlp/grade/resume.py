@@ -105,8 +105,9 @@ def plan(
 ) -> list[str] | None:
     """Which functions to grade: None = the whole submission, [] = nothing (reuse the record).
 
-    `only`: regrade exactly these functions, trusting that nothing else changed (unless the
-    submission itself did, or there is nothing to merge into)."""
+    `only`: regrade exactly these functions now, even if more changed (unless the submission
+    itself did, or there is nothing to merge into); the record then says that only these are
+    up to date, so that a later plain run regrades the rest of what changed."""
     if record is None or record.fingerprint.submission != now.submission:
         return None
     if only is not None:

@@ -190,8 +190,12 @@ def drop_privileges(scratch: str) -> bool:
     return True
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
+    """SIGKILL this process when its parent dies. `parent`: the pid it was forked from, to
+    catch a parent that died before the request was made."""
     _libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    if parent is not None and os.getppid() != parent:
+        os._exit(0)
 
 
 def isolate(

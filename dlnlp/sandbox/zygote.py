@@ -28,11 +28,14 @@ import torch
 from dlnlp.sandbox import codec, guards, layers, worker
 
 
-def _launch(conn: socket.socket, settings: dict) -> None:
+def _launch(conn: socket.socket, settings: dict, zygote: int) -> None:
     """In the forked launcher: namespaces, then the worker as their pid 1. Never returns."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
+        # the zygote dies with the grader, the launcher with the zygote, the worker with the
+        # launcher: a killed grader leaves nothing running
+        layers.die_with_parent(zygote)
         namespaces = layers.unshare_namespaces()
         scratch = tempfile.mkdtemp(prefix="dlnlp-worker-")
         ready_r, ready_w = os.pipe()
@@ -103,11 +106,12 @@ def main() -> None:
                 channels.append(socket.socket(fileno=fds[0]))
                 continue
             conn = socket.socket(fileno=fds[0])
+            zygote = os.getpid()
             pid = os.fork()
             if pid == 0:
                 for c in channels:
                     c.close()
-                _launch(conn, request)
+                _launch(conn, request, zygote)
             conn.close()
             chan.send(json.dumps({"pid": pid}).encode())
 

@@ -32,9 +32,9 @@ release: $(STAMP)
 examples: $(STAMP)
 	$(BIN)/python examples/make_examples.py
 
-## bench: dlnlp grade vs nbgrader autograde on the same 20 notebooks (minutes; not part of make test)
+## bench: 200 notebooks: dlnlp grade vs nbgrader autograde vs the floor (minutes; not part of make test)
 bench: $(STAMP)
-	$(BIN)/python bench/grade_vs_nbgrader.py --n 20
+	$(BIN)/python bench/grade_throughput.py --n 200 --jobs 2 --nbgrader-sample 40
 
 lint: $(STAMP)
 	$(BIN)/ruff check dlnlp tests autograder solutions examples bench

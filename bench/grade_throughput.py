@@ -1,0 +1,283 @@
+"""Benchmark: a class at a time. `dlnlp grade --jobs J` vs `nbgrader autograde` vs the floor,
+on the same N attention notebooks, measured in one run. Prints one table.
+
+- Submissions are mixed: correct alternatives, catalogued mistakes, and a few that never
+  finish (an infinite loop in causal_mask), as in a real class.
+- nbgrader autograde runs the same notebooks' visible checks (its test cells), each notebook in a
+  fresh kernel, with its cell timeout set to our per-call limit. `--nbgrader-sample K` times it
+  on the first K notebooks only (same mix) and reports its throughput from those: nbgrader takes
+  about 3 s a notebook, so 200 take ten minutes.
+- The floor runs the same hidden tests N times in one process against the reference solution
+  itself, with no isolation at all (no sandbox, no notebook reading, no serialisation): what
+  grading would cost if the tests were the only work.
+- Peak memory: every process of dlnlp's tree is sampled every 20 ms. "per worker" is the peak,
+  over time, of (grader processes + sandbox workers + zygote, PSS) / jobs: the memory one
+  parallel worker needs, to compare with Gradescope's default 768 MB container.
+
+Run: .venv/bin/python bench/grade_throughput.py [--n 200] [--jobs 2] [--timeouts 2] [--nbgrader-sample 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+from grade_vs_nbgrader import submissions  # noqa: E402
+
+from dlnlp.build.release import nbgrader, nbgrader_source  # noqa: E402
+from dlnlp.course import Course  # noqa: E402
+
+
+# --------------------------------------------------------------------------- memory sampling
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            tree.setdefault(ppid, []).append(int(d))
+    return tree
+
+
+def _descendants(root: int) -> list[int]:
+    tree, out, todo = _children(), [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += tree.get(pid, [])
+    return out
+
+
+def _kb(pid: int, path: str, key: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/{path}").read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class MemorySampler(threading.Thread):
+    """Peak PSS of a process tree (sum over its processes) and the largest peak RSS of one."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root, self.peak_pss_kb, self.peak_rss_kb = root, 0, 0
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            pids = _descendants(self.root)
+            self.peak_pss_kb = max(
+                self.peak_pss_kb, sum(_kb(p, "smaps_rollup", "Pss:") for p in pids)
+            )
+            self.peak_rss_kb = max([self.peak_rss_kb] + [_kb(p, "status", "VmHWM:") for p in pids])
+            time.sleep(0.02)
+
+
+def timed_process(cmd: list[str], sample: bool = False, **kw):
+    """(wall seconds, CompletedProcess-like returncode/stderr, sampler or None)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    sampler = MemorySampler(proc.pid) if sample else None
+    if sampler:
+        sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if sampler:
+        sampler.running = False
+        sampler.join()
+    return wall, proc.returncode, out, err, sampler
+
+
+# --------------------------------------------------------------------------- the floor
+class DirectStudent:
+    """The `student` the hidden tests see, calling the reference in this process directly."""
+
+    def __init__(self, module) -> None:
+        self._m = module
+
+    def __getattr__(self, name: str):
+        return getattr(self._m, name)
+
+    @property
+    def keep(self):
+        return self
+
+    def seed(self, seed: int) -> None:
+        import random
+
+        import numpy
+        import torch
+
+        torch.manual_seed(seed)
+        random.seed(seed)
+        numpy.random.seed(seed)
+
+    def grad(self, fn, *args, wrt, grad_output, output_index=None, **kwargs):
+        import torch
+
+        args = list(args)
+        for i in wrt:
+            args[i] = args[i].detach().clone().requires_grad_(True)
+        out = getattr(self._m, fn)(*args, **kwargs)
+        if output_index is not None:
+            out = out[output_index]
+        if not isinstance(out, torch.Tensor) or not out.requires_grad:
+            return [None] * len(wrt)
+        return list(
+            torch.autograd.grad(
+                out, [args[i] for i in wrt], grad_outputs=grad_output, allow_unused=True
+            )
+        )
+
+
+def floor(n: int) -> None:
+    """Run the hidden tests n times against the reference, in this process (`--floor N`)."""
+    import torch
+
+    from dlnlp.grade import hidden_tests
+
+    torch.set_num_threads(1)
+    course = Course(REPO)
+    spec = importlib.util.spec_from_file_location("reference", course.solution("attention"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    test_dir = course.hidden_tests("attention")
+    hidden_tests.collect(test_dir)
+    student = DirectStudent(module)
+    for _ in range(n):
+        outcomes = hidden_tests.run(test_dir, student)
+        assert all(o.passed for o in outcomes), [o for o in outcomes if not o.passed]
+
+
+# --------------------------------------------------------------------------- the benchmark
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--timeouts", type=int, default=2, help="how many submissions never finish")
+    parser.add_argument("--nbgrader-sample", type=int, default=None, help="time nbgrader on K only")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "throughput")
+    parser.add_argument("--floor", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.floor is not None:
+        return floor(args.floor)
+
+    shutil.rmtree(args.out, ignore_errors=True)
+    course = Course(REPO)
+    limits = course.config().limits_for("attention")
+    subs = submissions(args.n, args.timeouts)
+    k = min(args.nbgrader_sample or args.n, args.n)
+    if k < args.n:  # the same mix in the sample: its share of timeouts
+        names = sorted(subs)
+        picked = names[: k - round(k * args.timeouts / args.n)]
+        picked += [s for s in names if "timeout" in s][: round(k * args.timeouts / args.n)]
+    else:
+        picked = sorted(subs)
+
+    flat, nbg = args.out / "submissions", args.out / "nbgrader"
+    (nbg / "source" / "attention").mkdir(parents=True)
+    nbformat.write(
+        nbgrader_source(course, "attention"), nbg / "source" / "attention" / "attention.ipynb"
+    )
+    flat.mkdir(parents=True)
+    for student, nb in subs.items():
+        nbformat.write(nb, flat / f"{student}.ipynb")
+        if student in picked:
+            (nbg / "submitted" / student / "attention").mkdir(parents=True)
+            nbformat.write(nb, nbg / "submitted" / student / "attention" / "attention.ipynb")
+    gen = nbgrader("generate_assignment", "attention", "--force", root=nbg)
+    if gen.returncode:
+        sys.exit(f"nbgrader generate_assignment failed:\n{gen.stderr}")
+
+    dlnlp = str(Path(sys.executable).parent / "dlnlp")
+    t_dlnlp, rc, _, err, mem = timed_process(
+        [
+            dlnlp,
+            "grade",
+            "attention",
+            str(flat),
+            "--out",
+            str(args.out / "dlnlp-out"),
+            "--jobs",
+            str(args.jobs),
+        ],
+        sample=True,
+        cwd=REPO,
+    )
+    if rc:
+        sys.exit(f"dlnlp grade failed:\n{err}")
+    t_floor, rc, _, err, floor_mem = timed_process(
+        [sys.executable, __file__, "--floor", str(args.n)], sample=True, cwd=REPO
+    )
+    if rc:
+        sys.exit(f"the floor failed:\n{err}")
+    start = time.perf_counter()
+    auto = nbgrader(
+        "autograde",
+        "attention",
+        "--force",
+        f"--ExecutePreprocessor.timeout={int(limits.call_seconds)}",
+        f"--Execute.timeout={int(limits.call_seconds)}",
+        root=nbg,
+    )
+    t_nbg = time.perf_counter() - start
+    graded = len(list((nbg / "autograded").glob("*/attention/attention.ipynb")))
+
+    rate = {
+        "dlnlp": 60 * args.n / t_dlnlp,
+        "nbgrader": 60 * k / t_nbg,
+        "floor": 60 * args.n / t_floor,
+    }
+    per_worker = mem.peak_pss_kb / 1024 / args.jobs
+    print(
+        f"{args.n} attention submissions ({args.timeouts} never finish; call limit "
+        f"{limits.call_seconds:g} s), {os.cpu_count()} cores, dlnlp --jobs {args.jobs}"
+        + (f"; nbgrader timed on {k} of them (same mix)" if k < args.n else "")
+        + "\n"
+    )
+    head = f"{'grader':<22}{'wall s':>9}{'subs/min':>10}{'peak MB/worker':>16}{'throughput vs nbgrader':>24}{'time vs floor':>15}"
+    print(head)
+    print("-" * len(head))
+    rows = [
+        (f"dlnlp grade -j {args.jobs}", t_dlnlp, rate["dlnlp"], f"{per_worker:.0f}"),
+        (
+            "nbgrader autograde",
+            t_nbg * args.n / k,
+            rate["nbgrader"],
+            "-",
+        ),
+        ("floor (1 process)", t_floor, rate["floor"], f"{floor_mem.peak_pss_kb / 1024:.0f}"),
+    ]
+    for name, wall, r, mb in rows:
+        print(
+            f"{name:<22}{wall:>9.1f}{r:>10.1f}{mb:>16}{r / rate['nbgrader']:>23.1f}x{wall / t_floor:>14.2f}x"
+        )
+    print(
+        f"\ndlnlp: largest peak RSS of one process {mem.peak_rss_kb / 1024:.0f} MB; "
+        f"peak PSS of its whole tree {mem.peak_pss_kb / 1024:.0f} MB"
+    )
+    if k < args.n:
+        print(f"nbgrader: {t_nbg:.1f} s for {k} notebooks ({graded} graded), scaled to {args.n}")
+    if auto.returncode:
+        print(f"nbgrader autograde exit code {auto.returncode}: {auto.stderr[-500:]}")
+
+
+if __name__ == "__main__":
+    main()

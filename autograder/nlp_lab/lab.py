@@ -100,7 +100,7 @@ def windows(stream: list[int], seq_len: int) -> torch.Tensor:
     return out
 
 
-def check_losses(losses, epochs: int, fn: str) -> list[float]:
+def check_losses(losses, epochs: int, fn: str, first_max: float) -> list[float]:
     check(
         isinstance(losses, (list, tuple)),
         f"{fn} must return a list of floats, one mean loss per epoch, not a {type(losses).__name__}",
@@ -111,6 +111,11 @@ def check_losses(losses, epochs: int, fn: str) -> list[float]:
         "each loss must be a Python float: accumulate loss.item(), not the tensor",
     )
     check(all(math.isfinite(v) for v in losses), f"{fn} returned a nan or infinite loss")
+    check(
+        losses[0] <= first_max,
+        f"{fn}'s first epoch loss is far above that of an untrained model: return the mean of "
+        "the epoch's batch losses, not their sum",
+    )
     return [float(v) for v in losses]
 
 
@@ -124,19 +129,44 @@ def check_gradients_zeroed(model, fn: str) -> None:
     )
 
 
-def train_classifier(student, seed: int = GRADING_SEED, **run):
+def check_train_mode(model, fn: str) -> None:
+    modes = model.probe("mode_report")
+    check(bool(modes), f"{fn} never ran the model")
+    check(
+        sum(modes) >= 0.9 * len(modes),
+        f"{fn} trains the model in eval mode: call model.train() before the training loop "
+        "(the model may arrive in eval mode, e.g. after predict)",
+    )
+
+
+def _train(
+    student, model, fn: str, data, seed: int, reseed: int | None, run: dict, first_max: float
+):
+    """Train a kept model with the student's loop `fn`, watched by the kit's probes."""
+    model.method("eval")  # the loop must put it in training mode itself
+    model.probe("watch_gradients")
+    model.probe("watch_modes")
+    if reseed is not None:  # the loop must seed itself: the global generator is elsewhere now
+        student.seed(reseed)
+    start = time.monotonic()
+    losses = getattr(student, fn)(model, data, seed=seed, **run)
+    seconds = time.monotonic() - start
+    losses = check_losses(losses, run["epochs"], fn, first_max)
+    check_gradients_zeroed(model, fn)
+    check_train_mode(model, fn)
+    return model, losses, seconds
+
+
+def train_classifier(
+    student, seed: int = GRADING_SEED, examples=None, reseed: int | None = None, **run
+):
     """Build the student's TextClassifier and train it with their loop. -> (model, losses, s)."""
     vocab_size, train, _ = reviews()
-    run = {**CLASSIFIER_RUN, **run}
     student.seed(seed)
     model = student.keep.TextClassifier(vocab_size, 2)
-    model.probe("watch_gradients")
-    start = time.monotonic()
-    losses = student.train_classifier(model, train, seed=seed, **run)
-    seconds = time.monotonic() - start
-    losses = check_losses(losses, run["epochs"], "train_classifier")
-    check_gradients_zeroed(model, "train_classifier")
-    return model, losses, seconds
+    data = train if examples is None else examples
+    run = {**CLASSIFIER_RUN, **run}
+    return _train(student, model, "train_classifier", data, seed, reseed, run, 1.5 * math.log(2))
 
 
 def held_out_accuracy(model, batch_size: int = 250) -> float:
@@ -157,21 +187,18 @@ def held_out_accuracy(model, batch_size: int = 250) -> float:
     return correct / len(test)
 
 
-def train_language_model(student, seed: int = GRADING_SEED, stream: list[int] | None = None, **run):
+def train_language_model(
+    student, seed: int = GRADING_SEED, stream=None, reseed: int | None = None, **run
+):
     """Build the student's LanguageModel and train it with their loop. -> (model, losses, s)."""
     vocab_size, train, _ = corpus()
-    run = {**LM_RUN, **run}
     student.seed(seed)
     model = student.keep.LanguageModel(vocab_size)
-    model.probe("watch_gradients")
-    start = time.monotonic()
-    losses = student.train_language_model(
-        model, train if stream is None else stream, seed=seed, **run
+    data = train if stream is None else stream
+    run = {**LM_RUN, **run}
+    return _train(
+        student, model, "train_language_model", data, seed, reseed, run, 1.5 * math.log(vocab_size)
     )
-    seconds = time.monotonic() - start
-    losses = check_losses(losses, run["epochs"], "train_language_model")
-    check_gradients_zeroed(model, "train_language_model")
-    return model, losses, seconds
 
 
 def check_causal(model, ids: torch.Tensor, vocab_size: int) -> None:

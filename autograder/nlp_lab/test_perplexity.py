@@ -39,6 +39,12 @@ def test_exp_of_mean_nll_from_known_logits(student):
     got = as_float(
         student.perplexity(torch.zeros(2, 5, 11), torch.ones(2, 5, dtype=torch.long), pad_id=0)
     )
+    if abs(got - math.log(11)) < 1e-3:
+        raise Mistake("that is the mean NLL (the loss); perplexity is its exponential")
+    if abs(got - 2 ** math.log(11)) < 1e-3:
+        raise Mistake(
+            "cross-entropy here is in nats (natural log): perplexity is exp(mean NLL), not 2 ** mean NLL"
+        )
     if abs(got - 11**10) / 11**10 < 1e-3:
         raise Mistake(
             "perplexity is exp of the *mean* NLL per token, not of the summed NLL (which grows with the length)"

@@ -7,27 +7,18 @@ from . import lab
 
 
 def test_seeded_losses_and_zeroed_gradients(student):
-    """returns one finite mean loss per epoch, the same for the same seed, and zeroes gradients"""
+    """one mean loss per epoch, in train mode, zeroing gradients; the loop seeds itself"""
     _, train, _ = lab.reviews()
     small = train[:600]
-    a = _short(student, small, seed=3)
-    b = _short(student, small, seed=3)
+    # the same model both times; the global generator differs, so only a loop that calls
+    # torch.manual_seed(seed) itself repeats its shuffles and dropout masks
+    _, a, _ = lab.train_classifier(student, seed=3, examples=small, reseed=11, epochs=2)
+    _, b, _ = lab.train_classifier(student, seed=3, examples=small, reseed=12, epochs=2)
     check(
         all(abs(x - y) <= 1e-5 * max(1.0, abs(x)) for x, y in zip(a, b, strict=True)),
         "two runs with the same seed gave different losses: call torch.manual_seed(seed) first "
         "and shuffle with torch.randperm",
     )
-
-
-def _short(student, examples, seed):
-    student.seed(seed)
-    vocab_size = lab.reviews()[0]
-    model = student.keep.TextClassifier(vocab_size, 2)
-    model.probe("watch_gradients")
-    losses = student.train_classifier(model, examples, epochs=2, lr=3e-3, batch_size=32, seed=seed)
-    losses = lab.check_losses(losses, 2, "train_classifier")
-    lab.check_gradients_zeroed(model, "train_classifier")
-    return losses
 
 
 def test_accuracy_on_the_hidden_test_split(student):

@@ -1,0 +1,14 @@
+"""Ignores the pad_id argument: always leaves out the targets equal to 0.
+
+target: lm_loss
+hint: use the pad_id argument
+unaffected: tokenize, build_vocab, numericalize, collate, padding_mask, TextClassifier, train_classifier, predict, accuracy, shift_targets, LanguageModel, lm_windows, sample
+"""
+
+import torch.nn.functional as F
+
+
+def lm_loss(logits, targets, pad_id=0):
+    return F.cross_entropy(
+        logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=0
+    )

@@ -100,7 +100,7 @@ def main() -> None:
         nbformat.write(nb, OUT / f"{name}.ipynb")
     text = (OUT / "perfect.ipynb").read_text()
     (OUT / "unreadable.ipynb").write_text(text[: len(text) // 3])
-    for assignment in ("backprop", "vae", "lstm"):
+    for assignment in ("backprop", "vae", "lstm", "nlp_lab"):
         folder = REPO / "examples" / assignment
         folder.mkdir(parents=True, exist_ok=True)
         for name, nb in generic_samples(assignment).items():

@@ -32,7 +32,14 @@ def _columns(headers: list[str], rows: list[list]) -> str:
     return "\n".join([line(headers), line("-" * w for w in widths), *map(line, rows)])
 
 
-INCIDENTS = ("timeout", "memory", "crash", "banned", "unreadable", "internal error")
+INCIDENTS = {
+    "timeout": "timed out",
+    "memory": "out of memory",
+    "crash": "crashed",
+    "banned": "used a banned API",
+    "unreadable": "unreadable",
+    "internal error": "internal grading error",
+}
 
 
 def class_summary(all_results: list[Results], functions: list[str]) -> str:
@@ -68,5 +75,5 @@ def class_summary(all_results: list[Results], functions: list[str]) -> str:
     return (
         _columns(["function", "mean", "median", "max"], rows)
         + f"\n\n{len(all_results)} submissions: "
-        + ", ".join(f"{n} {k}" for k, n in counts.items())
+        + ", ".join(f"{n} {INCIDENTS[k]}" for k, n in counts.items())
     )

@@ -198,6 +198,34 @@ def grade_submissions(
     """Grade these submissions into `out_dir`, with a grading.log; return the Results in order
     (also those an earlier run graded and that nothing has changed since)."""
     options = options or Options()
+    out_dir = out_dir.resolve()
+    config = course.config()
+    functions = config.assignment(assignment_id).functions
+    secrets = [
+        *course.secrets(),
+        out_dir,
+        *extra_secrets,
+        *{s.path.resolve().parent for s in submissions},
+    ]
+    limits = config.limits_for(assignment_id)
+    # start the sandbox's warm parent now: it imports torch while this process collects tests
+    with Zygote(
+        sorted({b for f in functions.values() for b in f.banned}),
+        [str(p) for p in secrets],
+        limits.memory_mb,
+        int(limits.total_seconds) + 10,
+    ) as zygote:
+        return _grade_submissions(course, assignment_id, submissions, out_dir, options, zygote)
+
+
+def _grade_submissions(
+    course: Course,
+    assignment_id: str,
+    submissions: list[Submission],
+    out_dir: Path,
+    options: Options,
+    zygote: Zygote,
+) -> list[Results]:
     a = Assignment.load(course, assignment_id)
     unknown = sorted(set(options.only or []) - set(a.functions))
     if unknown:
@@ -210,14 +238,13 @@ def grade_submissions(
         raise CollectError(
             f"--student {', '.join(missing)}: no such submission among the paths given"
         )
-    out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(out_dir / "grading.log", mode="a")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     try:
-        return _grade_all(a, course, submissions, out_dir, list(extra_secrets), options)
+        return _grade_all(a, course, submissions, out_dir, options, zygote)
     finally:
         log.removeHandler(handler)
         handler.close()
@@ -275,8 +302,8 @@ def _grade_all(
     course: Course,
     submissions: list[Submission],
     out_dir: Path,
-    extra_secrets: list[Path],
     options: Options,
+    zygote: Zygote,
 ) -> list[Results]:
     # the grader's memory holds the hidden tests: no same-user ptrace or /proc/<pid>/mem reads
     ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
@@ -291,13 +318,6 @@ def _grade_all(
         len(reused),
         options.jobs,
     )
-    secrets = [
-        *course.secrets(),
-        out_dir,
-        *extra_secrets,
-        *{s.path.resolve().parent for s in submissions},
-    ]
-    banned_all = sorted({b for bs in a.banned.values() for b in bs})
     graded: dict[str, Results] = {}
     bar = Progress(len(tasks), enabled=options.progress)
 
@@ -320,29 +340,23 @@ def _grade_all(
 
     try:
         if tasks:
-            with Zygote(
-                banned_all,
-                [str(s) for s in secrets],
-                a.limits.memory_mb,
-                int(a.limits.total_seconds) + 10,
-            ) as zygote:
-                _log_layers(zygote)
-                if options.jobs > 1 and len(tasks) > 1:
-                    Pool(
-                        zygote,
-                        options.jobs,
-                        lambda spawner, i: _grade_task(a, spawner, tasks[i], out_dir),
-                    ).run(
-                        list(range(len(tasks))),
-                        lambda i, results, error: done(tasks[i], results, error),
-                    )
-                else:
-                    for task in tasks:
-                        try:
-                            results, error = _grade_task(a, zygote, task, out_dir), ""
-                        except Exception:  # a bug of ours must not cost the rest of the class
-                            results, error = None, traceback.format_exc()
-                        done(task, results, error)
+            _log_layers(zygote)
+            if options.jobs > 1 and len(tasks) > 1:
+                Pool(
+                    zygote,
+                    options.jobs,
+                    lambda spawner, i: _grade_task(a, spawner, tasks[i], out_dir),
+                ).run(
+                    list(range(len(tasks))),
+                    lambda i, results, error: done(tasks[i], results, error),
+                )
+            else:
+                for task in tasks:
+                    try:
+                        results, error = _grade_task(a, zygote, task, out_dir), ""
+                    except Exception:  # a bug of ours must not cost the rest of the class
+                        results, error = None, traceback.format_exc()
+                    done(task, results, error)
     finally:
         bar.close()
         # whatever happened (Ctrl-C included), the table covers everyone graded so far

@@ -87,24 +87,34 @@ class Zygote:
             "cpu_seconds": cpu_seconds,
         }
         self.ctrl.send(json.dumps(settings).encode())
-        self.ctrl.settimeout(120)
-        reply = self.ctrl.recv(1 << 16)
-        if not reply:
-            raise RuntimeError("the sandbox's warm parent failed to start (see the log above)")
-        self.missing_banned = json.loads(reply)["missing"]
+        # it warms up (imports torch) while the grader goes on; the first spawn waits for it
+        self.missing_banned: list[str] | None = None
+
+    def ready(self) -> Zygote:
+        """Wait until the zygote has started (torch imported, guards installed)."""
+        if self.missing_banned is None:
+            self.ctrl.settimeout(120)
+            reply = self.ctrl.recv(1 << 16)
+            if not reply:
+                raise RuntimeError("the sandbox's warm parent failed to start (see the log above)")
+            self.missing_banned = json.loads(reply)["missing"]
+        return self
 
     def channel(self) -> Spawner:
         """A control channel of its own, for one more grader process (a parallel batch)."""
+        self.ready()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         socket.send_fds(self.ctrl, [json.dumps({"op": "channel"}).encode()], [theirs.fileno()])
         theirs.close()
         return Spawner(ours)
 
     def spawn(self, timeout: float = 30) -> Worker:
-        return Spawner(self.ctrl).spawn(timeout)
+        return Spawner(self.ready().ctrl).spawn(timeout)
 
     def close(self) -> None:
         self.ctrl.close()
+        if self.missing_banned is None:  # never used (nothing to grade): no need to wait
+            self.proc.kill()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -22,7 +22,7 @@ demo: release
 ## test: the kit's whole test suite (slow benchmarks excluded) and the linter
 test: $(STAMP)
 	$(BIN)/ruff check dlnlp tests autograder solutions examples bench
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=10
 
 ## release: rebuild release/ from assignments/ + solutions/ with nbgrader
 release: $(STAMP)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import filecmp
 import importlib.util
-import time
+import queue
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -35,19 +36,21 @@ def lab():
 
 @pytest.fixture(scope="module")
 def reference_runs(lab):
-    """seed -> (accuracy, classifier seconds, perplexity, language model seconds), reference."""
+    """seed -> (accuracy, classifier seconds, perplexity, language model seconds), reference.
+
+    Two seeds at a time, one per core, each in its own sandbox worker (as `--jobs 2` grades)."""
     a = Assignment.load(COURSE, "nlp_lab")
-    runs = {}
+    limits = a.limits.model_copy(update={"total_seconds": 3600})
+    budget = {"train_classifier": BUDGET_SECONDS, "train_language_model": BUDGET_SECONDS}
+
     with Zygote([], [str(p) for p in COURSE.secrets()], a.limits.memory_mb, 3600) as zygote:
-        for seed in SEEDS:
-            limits = a.limits.model_copy(update={"total_seconds": 3600})
-            session = Session(
-                zygote,
-                extract(solved("nlp_lab"), a.functions),
-                {},
-                limits,
-                {"train_classifier": BUDGET_SECONDS, "train_language_model": BUDGET_SECONDS},
-            )
+        channels = queue.Queue()
+        for _ in range(2):
+            channels.put(zygote.channel())
+
+        def run(seed: int):
+            spawner = channels.get()
+            session = Session(spawner, extract(solved("nlp_lab"), a.functions), {}, limits, budget)
             student = StudentProxy(session)
             try:
                 model, _, clf_s = lab.train_classifier(student, seed=seed)
@@ -56,11 +59,14 @@ def reference_runs(lab):
                 ppl = lab.held_out_perplexity(model)
             finally:
                 session.close()
-            runs[seed] = (acc, clf_s, ppl, lm_s)
+                channels.put(spawner)
             print(
                 f"seed {seed}: accuracy {acc:.4f} in {clf_s:.1f} s, perplexity {ppl:.2f} in {lm_s:.1f} s"
             )
-    return runs
+            return acc, clf_s, ppl, lm_s
+
+        with ThreadPoolExecutor(2) as pool:
+            return dict(zip(SEEDS, pool.map(run, SEEDS), strict=True))
 
 
 def test_reference_clears_the_accuracy_threshold_on_5_seeds(lab, reference_runs):

@@ -29,8 +29,9 @@ GRADING_SEED = 0  # the seed every submission is trained with
 # Held-out score thresholds: no credit at the first, full credit at the second, linear between.
 # Set from the reference over seeds 0-4 (tests/test_nlp_lab.py checks the margin): accuracy
 # 0.942-0.951, perplexity 7.2-7.3. No credit where a bag of words is (accuracy 0.72) or a model
-# far from the reference's perplexity (a unigram model scores 179).
-ACCURACY = (0.70, 0.88)
+# far from the reference's perplexity (a unigram model scores 179). Full credit at 0.85, not
+# higher: a plain transformer encoder (a choice the lab allows) reaches 0.76-0.84 in the budget.
+ACCURACY = (0.70, 0.85)
 PERPLEXITY = (40.0, 12.0)  # lower is better
 
 # The budget every submission trains with (the defaults of the docstrings).

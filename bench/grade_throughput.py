@@ -32,12 +32,31 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO / "examples"))
 
-from grade_vs_nbgrader import submissions  # noqa: E402
+from make_examples import fill  # noqa: E402
 
 from dlnlp.build.release import nbgrader, nbgrader_source  # noqa: E402
 from dlnlp.course import Course  # noqa: E402
+
+LOOP = "def causal_mask(L):\n    while True:\n        pass\n"
+
+
+def submissions(n: int, timeouts: int) -> dict[str, nbformat.NotebookNode]:
+    """n notebooks: `timeouts` of them never finish, the rest alternate correct and mistaken."""
+    alternatives = sorted((REPO / "tests/alternatives/attention").glob("*.py"))
+    mutants = sorted((REPO / "tests/mutants/attention").glob("*.py"))
+    out = {}
+    for i in range(n):
+        base = alternatives[i % len(alternatives)].read_text()
+        if i >= n - timeouts:
+            out[f"s{i:03d}-timeout"] = fill(base, LOOP)
+        elif i % 2:
+            m = mutants[(i // 2) % len(mutants)]
+            out[f"s{i:03d}-{m.stem}"] = fill(base, m.read_text())
+        else:
+            out[f"s{i:03d}-correct"] = fill(base)
+    return out
 
 
 # --------------------------------------------------------------------------- memory sampling

@@ -120,6 +120,14 @@ def check_losses(losses, epochs: int, fn: str, first_max: float) -> list[float]:
     return [float(v) for v in losses]
 
 
+def check_same_losses(a: list[float], b: list[float], how: str) -> None:
+    """Two runs with the same seed must give the same losses (`how`: what the loop must seed)."""
+    check(
+        all(abs(x - y) <= 1e-5 * max(1.0, abs(x)) for x, y in zip(a, b, strict=True)),
+        f"two runs with the same seed gave different losses: call torch.manual_seed(seed) first {how}",
+    )
+
+
 def check_gradients_zeroed(model, fn: str) -> None:
     report = model.probe("gradient_report")
     check(report["gradients"] > 0, f"{fn} never backpropagated through the model's parameters")

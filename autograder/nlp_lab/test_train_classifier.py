@@ -14,11 +14,7 @@ def test_seeded_losses_and_zeroed_gradients(student):
     # torch.manual_seed(seed) itself repeats its shuffles and dropout masks
     _, a, _ = lab.train_classifier(student, seed=3, examples=small, reseed=11, epochs=2)
     _, b, _ = lab.train_classifier(student, seed=3, examples=small, reseed=12, epochs=2)
-    check(
-        all(abs(x - y) <= 1e-5 * max(1.0, abs(x)) for x, y in zip(a, b, strict=True)),
-        "two runs with the same seed gave different losses: call torch.manual_seed(seed) first "
-        "and shuffle with torch.randperm",
-    )
+    lab.check_same_losses(a, b, "and shuffle with torch.randperm")
 
 
 def test_accuracy_on_the_hidden_test_split(student):

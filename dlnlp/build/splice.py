@@ -89,9 +89,7 @@ def splice_class_cell(source: str, cls: str, methods: dict[str, Reference], wher
                 f"{where}: a solution region of {cls} is in {method or 'no method'}, which the "
                 f"reference class in solutions/ does not define"
             )
-        indent = re.match(r"\s*", lines[begin]).group(0)
-        body = textwrap.indent(methods[method][1], indent).splitlines()
-        lines = lines[: begin + 1] + body + lines[end:]
+        lines = _fill(lines, begin, end, methods[method][1])
     text = "\n".join(lines)
     try:
         cell_cls = next(
@@ -115,19 +113,19 @@ def _signature(node: ast.FunctionDef) -> str:
     return ast.dump(node.args, annotate_fields=False, include_attributes=False)
 
 
+def _fill(lines: list[str], begin: int, end: int, body: str) -> list[str]:
+    """Lines with the region between markers `begin` and `end` holding `body`, at their indent."""
+    indent = re.match(r"\s*", lines[begin]).group(0)
+    return lines[: begin + 1] + textwrap.indent(body, indent).splitlines() + lines[end:]
+
+
 def splice_cell(source: str, function: str, reference: Reference, where: str) -> str:
     """Replace the solution region of one cell with the reference body, at the marker's indent."""
     lines = source.splitlines()
-    try:
-        begin = next(i for i, line in enumerate(lines) if line.strip() == BEGIN)
-        end = next(i for i, line in enumerate(lines) if line.strip() == END and i > begin)
-    except StopIteration:
-        raise SpliceError(
-            f"{where}: the cell of {function} needs a {BEGIN!r} ... {END!r} region"
-        ) from None
-    indent = re.match(r"\s*", lines[begin]).group(0)
-    solved = lines[: begin + 1] + textwrap.indent(reference[1], indent).splitlines() + lines[end:]
-    text = "\n".join(solved)
+    regions = _regions(lines)
+    if not regions:
+        raise SpliceError(f"{where}: the cell of {function} needs a {BEGIN!r} ... {END!r} region")
+    text = "\n".join(_fill(lines, *regions[0], reference[1]))
     try:
         cell_def = next(
             n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == function

@@ -82,10 +82,8 @@ class Session:
             raise StudentError(fn, "missing", self.extracted.missing[fn])
         if fn in self.fatal:
             raise self.fatal[fn]
-        if generation is not None and (
-            generation != self.generation or self.worker is None or not self.worker.alive
-        ):
-            raise StudentError(fn, "lost", _failure_text(fn, "lost", "", self.limits))
+        if generation is not None:
+            self.check_current(fn, generation)
         if self._timeout() <= 0:
             raise StudentError(
                 fn, "total_timeout", _failure_text(fn, "total_timeout", "", self.limits)
@@ -143,6 +141,11 @@ class Session:
             )
         raise StudentError(fn, kind, message, err["traceback"])
 
+    def check_current(self, fn: str, generation: int) -> None:
+        """Raise StudentError when an object kept by worker `generation` is gone (replaced)."""
+        if generation != self.generation or self.worker is None or not self.worker.alive:
+            raise StudentError(fn, "lost", _failure_text(fn, "lost", "", self.limits))
+
     def seed(self, seed: int) -> None:
         """Seed the worker's torch, numpy and random generators (for tests of sampling code)."""
         if self._timeout() > 0:
@@ -189,9 +192,7 @@ def _refs(value):
 
     Raises StudentError when a Remote belongs to a worker that has since been replaced."""
     if isinstance(value, Remote):
-        s = value._session
-        if value._generation != s.generation or s.worker is None or not s.worker.alive:
-            raise StudentError(value.fn, "lost", _failure_text(value.fn, "lost", "", s.limits))
+        value._session.check_current(value.fn, value._generation)
         return value.ref
     if isinstance(value, (list, tuple)):
         return type(value)(_refs(v) for v in value)

@@ -8,15 +8,16 @@ STAMP  := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[author,dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[author,pdf,dev]'
 	touch $(STAMP)
 
 ASSIGNMENTS := attention backprop vae lstm nlp_lab
 
-## demo: install, build the releases, grade the sample submissions, print each grade table
+## demo: install, build the releases, grade the sample submissions, print each grade table, write each class report (demo-out/<id>/report/report.html)
 demo: release
 	@for a in $(ASSIGNMENTS); do \
-	  echo "== $$a =="; $(BIN)/dlnlp grade $$a examples/$$a --out demo-out/$$a || exit 1; echo; \
+	  echo "== $$a =="; $(BIN)/dlnlp grade $$a examples/$$a --out demo-out/$$a || exit 1; \
+	  $(BIN)/dlnlp report demo-out/$$a || exit 1; echo; \
 	done
 
 ## test: the kit's whole test suite (slow benchmarks excluded) and the linter

@@ -39,31 +39,49 @@ def main(verbose: bool) -> None:
     logging.getLogger().addHandler(handler)
 
 
+nbgrader_course_option = click.option(
+    "--nbgrader-course",
+    "nbgrader_course",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="An nbgrader course folder (nbgrader_config.py, submitted/, gradebook.db).",
+)
+
+
 @main.command()
 @click.argument("assignments", nargs=-1)
+@nbgrader_course_option
 @root_option
-def build(assignments: tuple[str, ...], root: Path | None) -> None:
-    """Build release/<id>/<id>.ipynb with nbgrader (default: every assignment)."""
-    from dlnlp.build.release import BuildError, build_release
+def build(assignments: tuple[str, ...], nbgrader_course: Path | None, root: Path | None) -> None:
+    """Build release/<id>/<id>.ipynb with nbgrader (default: every assignment).
+
+    With --nbgrader-course DIR, generate the assignments in that nbgrader course instead
+    (DIR/source/ and DIR/release/), with their cells and points in its gradebook.
+    """
+    from dlnlp.build.release import BuildError, build_release, generate
     from dlnlp.build.splice import SpliceError
 
     course = _course(root)
     try:
         for a in assignments or list(course.config().assignments):
-            click.echo(f"built {build_release(course, a).relative_to(course.root)}")
+            if nbgrader_course:
+                nbgrader_course.mkdir(parents=True, exist_ok=True)
+                click.echo(f"generated {generate(course, a, nbgrader_course.resolve())}")
+            else:
+                click.echo(f"built {build_release(course, a).relative_to(course.root)}")
     except (ConfigError, BuildError, SpliceError) as e:
         raise click.ClickException(str(e)) from None
 
 
 @main.command()
 @click.argument("assignment")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--out",
     "out_dir",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for <student>/results.json, <student>/feedback.html and grades.csv.",
+    help="Folder for <student>/results.json, <student>/feedback.html and grades.csv "
+    "[with --nbgrader-course: DIR/dlnlp/ASSIGNMENT].",
 )
 @click.option(
     "-j",
@@ -85,21 +103,27 @@ def build(assignments: tuple[str, ...], root: Path | None) -> None:
     multiple=True,
     help="Grade (again) only this function's tests, merged into the earlier results; repeat for more.",
 )
+@nbgrader_course_option
 @root_option
 def grade(
     assignment: str,
     paths: tuple[Path, ...],
-    out_dir: Path,
+    out_dir: Path | None,
     jobs: int | None,
     force: bool,
     students: tuple[str, ...],
     only: tuple[str, ...],
+    nbgrader_course: Path | None,
     root: Path | None,
 ) -> None:
     """Grade submitted notebooks (files, folders, or nbgrader's submitted/ layout).
 
     Re-running the same command resumes: students whose notebook, grading config and hidden
     tests are unchanged keep their results; a changed test file regrades only its function.
+    With --nbgrader-course DIR, grade DIR/submitted/<student>/ASSIGNMENT/ and write each
+    function's score into DIR's gradebook (against the function's locked check cell), so that
+    `nbgrader export` and formgrader's manual grading of the written answers work as usual.
+
     Exit code 0 when the batch completed, whatever the students scored.
     """
     from dlnlp.grade.batch import Options, grade_batch
@@ -107,6 +131,24 @@ def grade(
     from dlnlp.render.table import class_summary, grade_table
 
     course = _course(root)
+    if nbgrader_course:
+        if not (nbgrader_course / "submitted").is_dir():
+            raise click.UsageError(
+                f"{nbgrader_course}: no submitted/ folder; is it an nbgrader course? "
+                "(nbgrader collect puts submissions in submitted/<student>/<assignment>/)"
+            )
+        paths = paths or (nbgrader_course / "submitted",)
+        out_dir = out_dir or nbgrader_course / "dlnlp" / assignment
+        from dlnlp.render.gradebook import GradebookError, check_course, record_scores
+
+        try:
+            check_course(nbgrader_course, assignment)
+        except GradebookError as e:
+            raise click.ClickException(str(e)) from None
+    if not paths or out_dir is None:
+        raise click.UsageError(
+            "give the submissions (PATHS) and --out DIR, or --nbgrader-course DIR"
+        )
     options = Options(
         jobs=jobs or os.cpu_count() or 1,
         force=force,
@@ -127,6 +169,12 @@ def grade(
             err=True,
         )
         sys.exit(130)
+    if nbgrader_course:
+        try:
+            record_scores(nbgrader_course, assignment, results)
+        except GradebookError as e:
+            raise click.ClickException(str(e)) from None
+        click.echo(f"scores written to the gradebook of {nbgrader_course}")
     functions = list(course.config().assignment(assignment).functions)
     click.echo(grade_table(results, functions))
     click.echo("\n" + class_summary(results, functions))
@@ -154,6 +202,31 @@ def gradescope(assignment: str, out_dir: Path, root: Path | None) -> None:
         click.echo(f"wrote {build_zip(course, assignment, out_dir)}")
     except (ConfigError, FileNotFoundError) as e:
         raise click.ClickException(str(e)) from None
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "report_dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for report.html, its plots and tests.csv [default: OUT_DIR/report].",
+)
+def report(out_dir: Path, report_dir: Path | None) -> None:
+    """The class report of a graded OUT_DIR: report.html with plots (scores, pass rates,
+    misconceptions, incidents, grading times) and tests.csv (students x tests, points)."""
+    from dlnlp.report import ReportError, make_report
+
+    try:
+        written = make_report(out_dir, report_dir)
+    except ReportError as e:  # nothing graded there yet, or matplotlib missing: exit code 2
+        error = click.ClickException(str(e))
+        error.exit_code = 2
+        raise error from None
+    for skipped in written.skipped:
+        click.echo(f"warning: skipped {skipped}", err=True)
+    click.echo(f"wrote {written.html}\nwrote {written.matrix} (students x tests)")
 
 
 if __name__ == "__main__":

@@ -72,3 +72,36 @@ def function_scores(r: Results) -> dict[str, float]:
 
 def full_marks(r: Results) -> dict[str, float]:
     return {f.name: f.max_score for f in r.functions}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (the system's), driven by playwright: pages are checked as rendered.
+
+    Skipped where the machine has no Chromium, except when DLNLP_REQUIRE_CHROMIUM is set (CI).
+    """
+    from dlnlp.browser import MISSING, find_chromium, launch_args
+
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("DLNLP_REQUIRE_CHROMIUM"):
+            pytest.fail(MISSING)
+        pytest.skip(MISSING)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=launch_args())
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page; its screenshot lands in $DLNLP_SCREENSHOTS/<test>.png when that is set."""
+    pg = browser.new_page(viewport={"width": 1100, "height": 900})
+    yield pg
+    shots = os.environ.get("DLNLP_SCREENSHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(Path(shots) / f"{request.node.name}.png"), full_page=True)
+    pg.close()

@@ -63,20 +63,29 @@ def nbgrader_source(course: Course, assignment: str) -> nbformat.NotebookNode:
     return nb
 
 
-def build_release(course: Course, assignment: str) -> Path:
+def generate(course: Course, assignment: str, root: Path, *db: str) -> Path:
+    """Write the nbgrader source into the course folder `root` (source/<id>/) and run nbgrader's
+    generate_assignment there. -> root/release/<id>/<id>.ipynb. `db`: e.g. "--no-db"."""
     nb = nbgrader_source(course, assignment)
+    src = root / "source" / assignment / f"{assignment}.ipynb"
+    if src.parent.exists():  # the source is generated: nothing stale may stay
+        shutil.rmtree(src.parent)
+    # the assignment's other files (e.g. data/) go along: nbgrader copies them into the release
+    shutil.copytree(course.source_notebook(assignment).parent, src.parent)
+    nbformat.write(nb, src)
+    proc = nbgrader("generate_assignment", assignment, "--force", *db, root=root)
+    built = root / "release" / assignment / f"{assignment}.ipynb"
+    if proc.returncode != 0 or not built.is_file():
+        raise BuildError(
+            f"nbgrader generate_assignment {assignment} failed in {root}:\n{proc.stdout}{proc.stderr}"
+        )
+    return built
+
+
+def build_release(course: Course, assignment: str) -> Path:
     target = course.release_notebook(assignment)
     with tempfile.TemporaryDirectory(prefix="dlnlp-build-") as tmp:
-        src = Path(tmp, "source", assignment, f"{assignment}.ipynb")
-        # the assignment's other files (e.g. data/) go along: nbgrader copies them into the release
-        shutil.copytree(course.source_notebook(assignment).parent, src.parent)
-        nbformat.write(nb, src)
-        proc = nbgrader("generate_assignment", assignment, "--force", "--no-db", root=Path(tmp))
-        built = Path(tmp, "release", assignment, f"{assignment}.ipynb")
-        if proc.returncode != 0 or not built.is_file():
-            raise BuildError(
-                f"nbgrader generate_assignment {assignment} failed:\n{proc.stdout}{proc.stderr}"
-            )
+        built = generate(course, assignment, Path(tmp), "--no-db")
         if target.parent.exists():  # release/<id>/ is generated: nothing stale may stay
             shutil.rmtree(target.parent)
         shutil.copytree(built.parent, target.parent)

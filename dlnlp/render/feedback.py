@@ -1,14 +1,17 @@
-"""Results -> feedback.html for the student: per function, each check passed or failed, with the
-hint for a recognised mistake and the student's own error. Nothing hidden is ever in Results."""
+"""Results -> feedback.html for the student: what to work on first, then per function the checks
+passed and failed. Failures are grouped by what went wrong (a recognised mistake's hint, their
+own error trimmed to their cells, the limit hit, a banned API), so one cause is said once.
+Nothing hidden is ever in Results, so nothing hidden can reach the page."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
 from dlnlp.render import atomic_write
-from dlnlp.results import Results, points
+from dlnlp.results import FunctionScore, Results, TestResult, points
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("dlnlp.render", "templates"),
@@ -18,9 +21,92 @@ _env = jinja2.Environment(
 )
 _env.filters["points"] = points
 
+# TestResult.kind -> the label a student reads, and its colour class
+LABELS: dict[str, tuple[str, str]] = {
+    "mistake": ("Hint", "hint"),
+    "partial": ("Partly right", "hint"),
+    "failed": ("Check failed", "hint"),
+    "exception": ("Your code raised an error", "error"),
+    "not_implemented": ("Not implemented yet", "todo"),
+    "missing": ("Not found", "todo"),
+    "timeout": ("Time limit", "limit"),
+    "total_timeout": ("Time limit", "limit"),
+    "memory": ("Memory limit", "limit"),
+    "crash": ("Crashed", "limit"),
+    "load": ("Could not load", "error"),
+    "lost": ("Crashed", "limit"),
+    "protocol": ("Crashed", "limit"),
+    "banned": ("Banned API", "banned"),
+    "unreadable": ("Unreadable notebook", "error"),
+}
+
+
+@dataclass
+class Cause:
+    """One thing that went wrong in a function, and the checks it failed."""
+
+    label: str
+    css: str
+    message: str
+    traceback: str
+    tests: list[TestResult] = field(default_factory=list)
+
+
+@dataclass
+class FunctionView:
+    f: FunctionScore
+    state: str  # full | partial | zero
+    causes: list[Cause]
+    passed: list[TestResult]
+
+    @property
+    def lost(self) -> float:
+        return self.f.max_score - self.f.score
+
+
+def _message(t: TestResult) -> str:
+    # the scorer prefixes hints; the label says it already
+    return t.output.removeprefix("Hint: ")
+
+
+def _causes(tests: list[TestResult], notes: list[str]) -> list[Cause]:
+    causes: dict[tuple[str, str, str], Cause] = {}
+    for t in tests:
+        label, css = LABELS.get(t.kind, ("Check failed", "hint"))
+        message = _message(t)
+        # said once already, as the function's note (a banned API, a stub, a missing function)
+        if t.output in notes or (notes and t.kind in ("not_implemented", "banned", "missing")):
+            message = ""
+        # a stub's traceback only points at its own `raise NotImplementedError()`
+        trace = "" if t.kind == "not_implemented" else t.traceback
+        key = (label, message, trace)
+        causes.setdefault(key, Cause(label, css, message, trace)).tests.append(t)
+    return list(causes.values())
+
+
+def view(results: Results) -> list[FunctionView]:
+    out = []
+    for f in results.functions:
+        mine = [t for t in results.tests if t.function == f.name]
+        state = "full" if f.score >= f.max_score else ("zero" if f.score == 0 else "partial")
+        failed = [t for t in mine if t.status != "passed"]
+        passed = [t for t in mine if t.status == "passed"]
+        out.append(FunctionView(f, state, _causes(failed, f.notes), passed))
+    return out
+
+
+def check_name(t: TestResult) -> str:
+    """"function: what it checks" -> "what it checks"."""
+    return t.name.split(": ", 1)[-1]
+
+
+_env.filters["check"] = check_name
+
 
 def render_feedback(results: Results) -> str:
-    return _env.get_template("feedback.html.j2").render(r=results)
+    functions = view(results)
+    todo = sorted((v for v in functions if v.lost > 0), key=lambda v: -v.lost)
+    return _env.get_template("feedback.html.j2").render(r=results, functions=functions, todo=todo)
 
 
 def write_feedback(results: Results, path: Path) -> None:

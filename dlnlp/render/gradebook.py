@@ -1,0 +1,148 @@
+"""Results -> nbgrader's gradebook, so that `nbgrader export`, formgrader and the manual grading
+of written answers work as if nbgrader had autograded the course.
+
+Uses nbgrader's own API (`nbgrader.api.Gradebook`). Each function's score goes to the locked
+visible-check cell of that function (grade_id `check_<function>`), whose points `dlnlp build`
+set from grader_config.yaml. Written answers (manually graded cells) get no score and are marked
+for manual grading. A manual score a grader already gave is kept: nbgrader's `score` prefers it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+from dlnlp.render import atomic_write
+from dlnlp.results import Results
+
+
+class GradebookError(Exception):
+    """The nbgrader course cannot take the scores; the message says what to do."""
+
+
+def course_directory(root: Path):
+    """nbgrader's CourseDirectory for `root`, with the course's nbgrader_config.py applied."""
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = Config()
+    if (root / "nbgrader_config.py").is_file():
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root.resolve())
+    return CourseDirectory(config=config)
+
+
+def _notebook(assignment, assignment_id: str, root: Path) -> str:
+    names = [nb.name for nb in assignment.notebooks]
+    if assignment_id in names:
+        return assignment_id
+    if len(names) == 1:
+        return names[0]
+    raise GradebookError(
+        f"{root}: assignment {assignment_id} has notebooks {names} in the gradebook; "
+        f"dlnlp grades one notebook, {assignment_id}.ipynb"
+    )
+
+
+@contextmanager
+def open_gradebook(root: Path, assignment_id: str):
+    """(gradebook, its assignment), or a GradebookError saying what to run first."""
+    from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy.exc import SAWarning
+
+    coursedir = course_directory(root)
+    first = f"run `dlnlp build {assignment_id} --nbgrader-course {root}` first"
+    db_file = coursedir.db_url.removeprefix("sqlite:///")
+    if coursedir.db_url.startswith("sqlite:///") and not Path(db_file).is_file():
+        raise GradebookError(f"{root}: no gradebook ({db_file}); {first}")
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb, warnings.catch_warnings():
+        # nbgrader 0.9.6's add_submission trips SQLAlchemy 2's autoflush warning; it is harmless
+        # (nbgrader's own autograde prints it too) and would only alarm the instructor
+        warnings.simplefilter("ignore", SAWarning)
+        try:
+            assignment = gb.find_assignment(assignment_id)
+        except MissingEntry:
+            raise GradebookError(
+                f"{coursedir.db_url}: the gradebook has no assignment {assignment_id!r}; {first}"
+            ) from None
+        yield gb, assignment
+
+
+def check_course(root: Path, assignment_id: str) -> None:
+    """Fail before grading, not after, when the course cannot take the scores."""
+    with open_gradebook(root, assignment_id) as (_, assignment):
+        _notebook(assignment, assignment_id, root)
+
+
+def record_scores(root: Path, assignment_id: str, results: list[Results]) -> None:
+    """Write every student's per-function scores into the course's gradebook.
+
+    The gradebook must already know the assignment and its cells: `dlnlp build ID
+    --nbgrader-course DIR` (or nbgrader generate_assignment) puts them there.
+    """
+    from nbgrader.utils import compute_checksum, parse_utc
+
+    coursedir = course_directory(root)
+    with open_gradebook(root, assignment_id) as (gb, assignment):
+        notebook = _notebook(assignment, assignment_id, root)
+        cells = next(nb for nb in assignment.notebooks if nb.name == notebook).grade_cells
+        for r in results:
+            submitted = Path(coursedir.format_path("submitted", r.student, assignment_id))
+            stamp = submitted / "timestamp.txt"
+            extra = {"timestamp": parse_utc(stamp.read_text().strip())} if stamp.is_file() else {}
+            gb.update_or_create_student(r.student)
+            gb.update_or_create_submission(assignment_id, r.student, **extra)
+            scores = {f"check_{f.name}": f.score for f in r.functions}
+            answers = _answers(submitted / f"{notebook}.ipynb")
+            for cell in cells:
+                grade = gb.find_grade(cell.name, notebook, assignment_id, r.student)
+                if cell.name.startswith("check_"):
+                    # an unreadable notebook has no functions: it scores 0 on each
+                    grade.auto_score = scores.get(cell.name, 0.0)
+                    grade.needs_manual_grade = grade.manual_score is not None
+                else:  # a written answer: for a person to grade
+                    grade.auto_score = None
+                    grade.needs_manual_grade = True
+                    comment = gb.find_comment(cell.name, notebook, assignment_id, r.student)
+                    answer = answers.get(cell.name)
+                    unchanged = answer is None or (
+                        answer.metadata["nbgrader"].get("checksum") == compute_checksum(answer)
+                    )
+                    comment.auto_comment = "No response." if unchanged else None
+            gb.db.commit()
+            _publish(coursedir, root, r, assignment_id, notebook, submitted)
+
+
+def _answers(path: Path) -> dict:
+    """grade_id -> the student's manually graded cells (none when the notebook is unreadable)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:
+        return {}
+    return {
+        c.metadata["nbgrader"]["grade_id"]: c
+        for c in nb.cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    }
+
+
+def _publish(coursedir, root: Path, r: Results, assignment_id: str, notebook: str, submitted: Path):
+    """Where nbgrader looks next: autograded/ (formgrader shows it for manual grading) and
+    feedback/ (`nbgrader release_feedback` hands it to the student)."""
+    autograded = Path(coursedir.format_path("autograded", r.student, assignment_id))
+    if submitted.is_dir():
+        # the submission as handed in: the student's code never runs here, so unlike nbgrader's
+        # autograde there are no fresh outputs to add
+        shutil.copytree(submitted, autograded, dirs_exist_ok=True)
+    from dlnlp.render.feedback import render_feedback
+
+    feedback = Path(coursedir.format_path("feedback", r.student, assignment_id))
+    feedback.mkdir(parents=True, exist_ok=True)
+    atomic_write(feedback / f"{notebook}.html", render_feedback(r))
+    if (submitted / "timestamp.txt").is_file():
+        shutil.copy2(submitted / "timestamp.txt", feedback / "timestamp.txt")

@@ -1,0 +1,49 @@
+"""The class's Results, plots and matrix -> report.html for the instructor. Offline: the plots
+are PNG files beside it, and there is no script."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jinja2
+
+from dlnlp.render import atomic_write
+from dlnlp.report import stats
+from dlnlp.report.load import Graded
+from dlnlp.results import points
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("dlnlp.report", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.filters["points"] = points
+
+
+def _link(target: Path, start: Path) -> str | None:
+    """`target` relative to the report's folder (for an href), or None when it does not exist."""
+    return Path(os.path.relpath(target, start)).as_posix() if target.exists() else None
+
+
+def render_html(graded: Graded, plots: dict[str, Path], matrix: Path, folder: Path) -> str:
+    results = graded.results
+    return _env.get_template("report.html.j2").render(
+        g=graded,
+        s=stats.summary(results),
+        plots={name: _link(p, folder) for name, p in plots.items()},
+        matrix=_link(matrix, folder),
+        grades=_link(graded.out_dir / "grades.csv", folder),
+        feedback={
+            r.student: _link(graded.out_dir / r.student / "feedback.html", folder) for r in results
+        },
+        misconceptions=stats.misconceptions(results),
+        incidents=stats.incidents(results),
+        rates=stats.pass_rates(results),
+    )
+
+
+def write_html(graded: Graded, plots: dict[str, Path], matrix: Path, path: Path) -> Path:
+    atomic_write(path, render_html(graded, plots, matrix, path.parent))
+    return path

@@ -1,0 +1,41 @@
+"""A class's Results -> tests.csv: one row per student, one column per hidden test
+("function::test"), each cell the points scored, then the total. For the instructor's own
+analysis (item difficulty, which tests fail together); grades.csv stays the gradebook."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from dlnlp.render import atomic_write
+from dlnlp.report.stats import key_of
+from dlnlp.results import Results
+
+
+def cell(x: float) -> str:
+    """Four decimals, no trailing zeros: close enough that a row sums to its total."""
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def columns(results: list[Results]) -> list[str]:
+    """Every test any student was graded on, in the order the tests ran."""
+    keys: dict[str, None] = {}
+    for r in results:
+        keys.update((key_of(t), None) for t in r.tests)
+    return list(keys)
+
+
+def write_matrix(results: list[Results], path: Path) -> Path:
+    keys = columns(results)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["student", *keys, "total"])
+    for r in sorted(results, key=lambda r: r.student):
+        scored = {key_of(t): t.score for t in r.tests}
+        # an empty cell: that test was not run for this student (not the same as 0 points)
+        writer.writerow(
+            [r.student, *(cell(scored[k]) if k in scored else "" for k in keys), cell(r.score)]
+        )
+    atomic_write(path, buf.getvalue())
+    return path

@@ -1,0 +1,146 @@
+"""A class's Results -> the numbers the report shows. Pure functions, no I/O: the plots, the
+tables and the tests all read these."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from dlnlp.render.table import INCIDENTS
+from dlnlp.results import Results, TestResult
+
+HINT = "Hint: "
+
+
+@dataclass(frozen=True)
+class Summary:
+    submissions: int
+    mean: float
+    median: float
+    best: float  # the highest score anyone got
+    max_score: float  # the points available
+
+
+@dataclass(frozen=True)
+class Bin:
+    low: float
+    high: float
+    count: int
+
+
+@dataclass(frozen=True)
+class PassRate:
+    key: str  # "function::test", the column of the test matrix
+    name: str  # "function: what it checks"
+    function: str
+    max_score: float
+    passed: int  # submissions that passed it in full
+    total: int  # submissions it was run for (unreadable ones included: they scored 0 too)
+    mean_score: float
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Misconception:
+    hint: str  # the hint text, without "Hint: "
+    function: str
+    students: int  # submissions that got this hint (once each, however many tests gave it)
+    tests: int  # tests that gave it, over all submissions
+
+
+@dataclass(frozen=True)
+class Incident:
+    student: str
+    what: list[str]  # INCIDENTS labels: "timed out", "used a banned API"...
+    details: str  # the notes the student saw (which function, which API, which limit)
+
+
+def key_of(t: TestResult) -> str:
+    """The test's id, as in grader_config's points table: "function::test"."""
+    return f"{t.function}::{t.test}"
+
+
+def summary(results: list[Results]) -> Summary:
+    scores = [r.score for r in results]
+    return Summary(
+        submissions=len(results),
+        mean=statistics.fmean(scores),
+        median=statistics.median(scores),
+        best=max(scores),
+        max_score=max(r.max_score for r in results),
+    )
+
+
+def score_bins(results: list[Results], max_bins: int = 20) -> list[Bin]:
+    """Counts of total scores in bins of a round width (1, 2, 5, 10, 20, 50... points) from 0 up
+    to the points available, at most `max_bins` of them; full marks land in the last bin."""
+    top = max(r.max_score for r in results) or 1.0
+    width = next(w * 10**e for e in range(9) for w in (1, 2, 5) if top / (w * 10**e) <= max_bins)
+    n = max(1, math.ceil(top / width - 1e-9))
+    counts = Counter(min(int(r.score / width + 1e-9), n - 1) for r in results)
+    return [Bin(i * width, (i + 1) * width, counts[i]) for i in range(n)]
+
+
+def pass_rates(results: list[Results]) -> list[PassRate]:
+    """Per hidden test, in the order the tests run: how many submissions passed it in full."""
+    by_key: dict[str, list[TestResult]] = {}
+    for r in results:
+        for t in r.tests:
+            by_key.setdefault(key_of(t), []).append(t)
+    return [
+        PassRate(
+            key=key,
+            name=ts[0].name,
+            function=ts[0].function,
+            max_score=max(t.max_score for t in ts),
+            passed=sum(t.status == "passed" for t in ts),
+            total=len(ts),
+            mean_score=statistics.fmean(t.score for t in ts),
+        )
+        for key, ts in by_key.items()
+    ]
+
+
+def hint_of(t: TestResult) -> str | None:
+    """The hint of a recognised mistake (in full or for partial credit), else None."""
+    if t.kind not in ("mistake", "partial") or HINT not in t.output:
+        return None
+    return t.output.split(HINT, 1)[1].strip()
+
+
+def misconceptions(results: list[Results]) -> list[Misconception]:
+    """The hints the class got, most frequent first (by submissions, then by tests)."""
+    students: Counter[tuple[str, str]] = Counter()
+    tests: Counter[tuple[str, str]] = Counter()
+    for r in results:
+        mine = {(t.function, h) for t in r.tests if (h := hint_of(t))}
+        students.update(mine)
+        tests.update((t.function, h) for t in r.tests if (h := hint_of(t)))
+    found = [Misconception(h, fn, n, tests[fn, h]) for (fn, h), n in students.items()]
+    return sorted(found, key=lambda m: (-m.students, -m.tests, m.function, m.hint))
+
+
+def grading_times(results: list[Results]) -> list[tuple[str, float]]:
+    """(student, seconds its grading took), slowest first."""
+    return sorted(((r.student, r.execution_time) for r in results), key=lambda x: (-x[1], x[0]))
+
+
+def incidents(results: list[Results]) -> list[Incident]:
+    """The submissions that hit a limit, used a banned API, crashed or could not be read."""
+    return [
+        Incident(
+            r.student, [label for k, label in INCIDENTS.items() if k in found], r.status_message()
+        )
+        for r in results
+        if (found := r.incidents())
+    ]
+
+
+def incident_counts(results: list[Results]) -> dict[str, int]:
+    """Submissions per kind of incident, every kind listed (zeros too: "no timeouts" is news)."""
+    return {label: sum(k in r.incidents() for r in results) for k, label in INCIDENTS.items()}

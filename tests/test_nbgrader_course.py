@@ -1,0 +1,135 @@
+"""Does an nbgrader course work unchanged around dlnlp? `dlnlp build --nbgrader-course` puts the
+assignment into its gradebook, `dlnlp grade --nbgrader-course` grades submitted/ and records each
+function's score on its locked check cell, and nbgrader's own `export` then shows those scores,
+plus the manual scores a TA gives the written answers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, release
+from dlnlp.build.release import nbgrader
+from dlnlp.cli import main
+
+ASSIGNMENT = "attention"
+SAMPLES = {"ada": "perfect.ipynb", "ben": "partial.ipynb"}  # and "cy": the untouched release
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def graded_course(tmp_path_factory):
+    """A course graded by dlnlp: (course folder, {student: Results as results.json says})."""
+    root = tmp_path_factory.mktemp("course")
+    (root / "nbgrader_config.py").write_text(
+        'c = get_config()\nc.CourseDirectory.course_id = "dlnlp-test"\n'
+    )
+    _run("build", ASSIGNMENT, "--nbgrader-course", str(root))
+    for student, sample in [*SAMPLES.items(), ("cy", None)]:
+        folder = root / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        if sample:
+            shutil.copy(REPO / "examples" / ASSIGNMENT / sample, folder / f"{ASSIGNMENT}.ipynb")
+        else:
+            nbformat.write(release(ASSIGNMENT), folder / f"{ASSIGNMENT}.ipynb")
+        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+    _run("grade", ASSIGNMENT, "--nbgrader-course", str(root))
+    return root
+
+
+def _export(root) -> dict[str, dict]:
+    proc = nbgrader("export", root=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with open(root / "grades.csv") as f:
+        return {row["student_id"]: row for row in csv.DictReader(f)}
+
+
+def _our_scores(root) -> dict[str, float]:
+    """student -> the score in the results.json dlnlp wrote."""
+    out = root / "dlnlp" / ASSIGNMENT
+    return {p.parent.name: json.loads(p.read_text())["score"] for p in out.glob("*/results.json")}
+
+
+def test_nbgrader_export_shows_the_kits_scores(graded_course):
+    """Does `nbgrader export` report, for every student, the total dlnlp gave?"""
+    exported, ours = _export(graded_course), _our_scores(graded_course)
+    assert set(exported) == {"ada", "ben", "cy"}
+    for student, score in ours.items():
+        assert float(exported[student]["raw_score"]) == pytest.approx(score, abs=1e-4)
+    assert ours["ada"] == 10 and 0 < ours["ben"] < 10 and ours["cy"] == 0
+
+
+def test_scores_sit_on_each_functions_locked_check_cell(graded_course):
+    """Is each function's score recorded against check_<function>, and are written answers left
+    for a person to grade?"""
+    from nbgrader.api import Gradebook
+
+    from dlnlp.render.gradebook import course_directory
+
+    coursedir = course_directory(graded_course)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        nb = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "ben")
+        grades = {g.name: g for g in nb.grades}
+        checks = {n: g for n, g in grades.items() if n.startswith("check_")}
+        assert set(checks) == {
+            "check_scaled_dot_product_attention",
+            "check_causal_mask",
+            "check_multi_head_attention",
+            "check_sinusoidal_positional_encoding",
+        }
+        assert all(g.auto_score is not None and not g.needs_manual_grade for g in checks.values())
+        assert sum(g.auto_score for g in checks.values()) == pytest.approx(
+            _our_scores(graded_course)["ben"], abs=1e-4
+        )
+        written = [g for n, g in grades.items() if n not in checks]
+        assert all(g.auto_score is None and g.needs_manual_grade for g in written)
+
+
+def test_a_manual_score_on_a_written_answer_counts_and_survives_a_regrade(graded_course):
+    """After a TA grades a written answer in the gradebook, does export add it, and does a
+    forced re-grade by dlnlp keep it?"""
+    from nbgrader.api import Gradebook
+
+    from dlnlp.render.gradebook import course_directory
+
+    coursedir = course_directory(graded_course)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        nb = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "ada")
+        written = [g for g in nb.grades if not g.name.startswith("check_")]
+        if not written:
+            pytest.skip("this assignment has no written questions")
+        written[0].manual_score = 1.0
+        gb.db.commit()
+    _run("grade", ASSIGNMENT, "--nbgrader-course", str(graded_course), "--force")
+    assert float(_export(graded_course)["ada"]["raw_score"]) == pytest.approx(10 + 1.0)
+
+
+def test_formgrader_and_feedback_find_the_submission(graded_course):
+    """Are the notebook in autograded/ (formgrader's manual grading reads it) and the feedback
+    in feedback/ (nbgrader release_feedback hands it out)?"""
+    for student in ("ada", "ben", "cy"):
+        assert (
+            graded_course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        ).is_file()
+        page = graded_course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        assert "feedback" in page.read_text()
+
+
+def test_a_course_without_the_assignment_gets_a_clear_error(tmp_path):
+    """Grading into a gradebook that does not know the assignment: does the error say what to run?"""
+    folder = tmp_path / "submitted" / "ada" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "examples" / ASSIGNMENT / "perfect.ipynb", folder / f"{ASSIGNMENT}.ipynb")
+    result = CliRunner().invoke(main, ["grade", ASSIGNMENT, "--nbgrader-course", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"dlnlp build {ASSIGNMENT} --nbgrader-course" in result.output

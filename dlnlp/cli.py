@@ -229,5 +229,31 @@ def report(out_dir: Path, report_dir: Path | None) -> None:
     click.echo(f"wrote {written.html}\nwrote {written.matrix} (students x tests)")
 
 
+@main.command()
+@click.argument("assignment")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for <student>.pdf.",
+)
+def written(assignment: str, paths: tuple[Path, ...], out_dir: Path) -> None:
+    """Export each student's written answers to OUT/<student>.pdf, one question per page,
+    for manual grading (e.g. a Gradescope PDF assignment). Needs the pdf extra and Chromium."""
+    from dlnlp.grade.collect import CollectError
+    from dlnlp.written.export import export_written
+    from dlnlp.written.pdf import PdfError
+
+    try:
+        exported = export_written(assignment, list(paths), out_dir)
+    except (CollectError, PdfError) as e:
+        raise click.ClickException(str(e)) from None
+    for e in exported:
+        what = e.problem or f"{e.answered}/{e.questions} questions answered"
+        click.echo(f"{e.pdf}  ({what})")
+
+
 if __name__ == "__main__":
     main()

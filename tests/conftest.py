@@ -75,22 +75,28 @@ def full_marks(r: Results) -> dict[str, float]:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium (the system's), driven by playwright: pages are checked as rendered.
-
-    Skipped where the machine has no Chromium, except when DLNLP_REQUIRE_CHROMIUM is set (CI).
-    """
-    from dlnlp.browser import MISSING, find_chromium, launch_args
+def chromium() -> str:
+    """The system's Chromium. Skipped where the machine has none, except when
+    DLNLP_REQUIRE_CHROMIUM is set (CI installs it, so there a missing browser fails)."""
+    from dlnlp.browser import MISSING, find_chromium
 
     path = find_chromium()
     if path is None:
         if os.environ.get("DLNLP_REQUIRE_CHROMIUM"):
             pytest.fail(MISSING)
         pytest.skip(MISSING)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """Headless Chromium, driven by playwright: pages are checked as rendered."""
     from playwright.sync_api import sync_playwright
 
+    from dlnlp.browser import launch_args
+
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=launch_args())
+        b = p.chromium.launch(executable_path=chromium, args=launch_args())
         yield b
         b.close()
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import COURSE
+from conftest import COURSE, release
+from dlnlp.build.fill import fill
 from dlnlp.build.release import build_release
 from dlnlp.build.splice import SpliceError, solved_notebook
 from dlnlp.course import Course
@@ -129,3 +130,20 @@ def test_splice_rejects_a_function_without_reference(tmp_path):
     solution.write_text(text.replace("def causal_mask(L):", "def causal_mask_(L):"))
     with pytest.raises(SpliceError, match="'causal_mask' has no function of that name"):
         solved_notebook(COURSE.source_notebook("attention"), solution)
+
+
+def _by_grade_id(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
+    return {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+
+
+def test_fill_sets_written_answers_by_grade_id():
+    """Does `fill(..., written=)` put each answer into its markdown answer cell, and only there?"""
+    nb = release("attention")
+    filled = _by_grade_id(fill(nb, written={"written_scaling": "Var(q.k) = $d_k$."}))
+    assert filled["written_scaling"].source == "Var(q.k) = $d_k$."
+    assert filled["written_causal_mask"].source == "YOUR ANSWER HERE"  # not answered
+    assert _by_grade_id(nb)["written_scaling"].source == "YOUR ANSWER HERE"  # a copy was filled
+    with pytest.raises(KeyError, match="no written answer cell for \\['written_nope'\\]"):
+        fill(nb, written={"written_nope": "an answer"})
+    with pytest.raises(KeyError, match="causal_mask"):  # a code cell is not a written answer
+        fill(nb, written={"causal_mask": "an answer"})

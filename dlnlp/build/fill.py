@@ -1,6 +1,6 @@
 """Code -> a submission notebook: put each function a piece of code defines into the cell whose
-nbgrader grade_id is that function's name. Makes the sample submissions, the kit's mutant and
-adversarial notebooks, and the benchmark's class."""
+nbgrader grade_id is that function's name, and each written answer into its markdown cell. Makes
+the sample submissions, the kit's mutant and adversarial notebooks, and the benchmark's class."""
 
 from __future__ import annotations
 
@@ -33,10 +33,15 @@ def split_functions(code: str, classes: set[str] = frozenset()) -> dict[str, str
 
 
 def fill(
-    nb: nbformat.NotebookNode, *codes: str, raw: dict[str, str] | None = None
+    nb: nbformat.NotebookNode,
+    *codes: str,
+    raw: dict[str, str] | None = None,
+    written: dict[str, str] | None = None,
 ) -> nbformat.NotebookNode:
     """A copy of `nb` with each function the `codes` define in its solution cell; `raw` sets a
-    cell's text as is (e.g. a syntax error). Raises KeyError for a function without a cell."""
+    cell's text as is (e.g. a syntax error); `written` sets the answers to written questions
+    (markdown solution cells) by grade_id. Raises KeyError for a function or an answer without
+    a cell."""
     nb = copy.deepcopy(nb)
     cells = {
         cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
@@ -47,10 +52,17 @@ def fill(
     for code in codes:
         answers |= split_functions(code, cells)
     answers |= raw or {}
+    texts = dict(written or {})
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution") and meta.get("grade_id") in answers:
+        if not meta.get("solution"):
+            continue
+        if cell.get("cell_type") == "markdown" and meta.get("grade_id") in texts:
+            cell.source = texts.pop(meta["grade_id"])
+        elif meta.get("grade_id") in answers:
             cell.source = answers.pop(meta["grade_id"])
     if answers:
         raise KeyError(f"no solution cell for {sorted(answers)}")
+    if texts:
+        raise KeyError(f"no written answer cell for {sorted(texts)}")
     return nb

@@ -3,7 +3,8 @@
 The solved notebook is written into a temporary nbgrader course (source/<id>/), nbgrader strips
 solutions and locks the test cells, and the result is copied into release/. The visible-check
 cell of each function (grade_id `check_<function>`) carries the function's points from
-grader_config.yaml, so nbgrader's totals match ours. Byte-for-byte reproducible: cell ids are
+grader_config.yaml, so nbgrader's auto-graded totals match ours (nbgrader's totals also count the
+written answers, which are graded by hand). Byte-for-byte reproducible: cell ids are
 fixed in the authored notebook and nothing else varies.
 """
 

@@ -13,12 +13,16 @@ $(STAMP): pyproject.toml
 
 ASSIGNMENTS := attention backprop vae lstm nlp_lab
 
-## demo: install, build the releases, grade the sample submissions, print each grade table, write each class report (demo-out/<id>/report/report.html)
+## demo: install, build the releases, grade the sample submissions, print each grade table, write each class report (demo-out/<id>/report/report.html) and attention's written-answer PDFs
 demo: release
 	@for a in $(ASSIGNMENTS); do \
 	  echo "== $$a =="; $(BIN)/dlnlp grade $$a examples/$$a --out demo-out/$$a || exit 1; \
 	  $(BIN)/dlnlp report demo-out/$$a || exit 1; echo; \
 	done
+	@if $(BIN)/python -c 'import sys; from dlnlp.browser import find_chromium; sys.exit(find_chromium() is None)'; then \
+	  echo "== written answers (attention) =="; \
+	  $(BIN)/dlnlp written attention examples/attention --out demo-out/written/attention || exit 1; \
+	else echo "no Chromium (apt install chromium): skipped the written-answer PDFs"; fi
 
 ## test: the kit's whole test suite (slow benchmarks excluded) and the linter
 test: $(STAMP)

@@ -101,7 +101,8 @@ def build(assignments: tuple[str, ...], nbgrader_course: Path | None, root: Path
     "--only",
     "only",
     multiple=True,
-    help="Grade (again) only this function's tests, merged into the earlier results; repeat for more.",
+    help="Grade (again) only this function's tests, merged into earlier results if any; "
+    "repeat for more. A later run without --only grades the rest.",
 )
 @nbgrader_course_option
 @root_option

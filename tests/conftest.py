@@ -47,16 +47,20 @@ def with_code(assignment: str, code: str) -> nbformat.NotebookNode:
 
 
 def grade_notebooks(
-    assignment: str, notebooks: dict[str, nbformat.NotebookNode | bytes], folder: Path
+    assignment: str,
+    notebooks: dict[str, nbformat.NotebookNode | bytes],
+    folder: Path,
+    only: list[str] | None = None,
 ) -> dict[str, Results]:
-    """Write each notebook as <student>.ipynb under folder/in and grade them in one batch."""
+    """Write each notebook as <student>.ipynb under folder/in and grade them in one batch
+    (only the tests of the functions `only`, when given)."""
     subs = folder / "in"
     subs.mkdir(parents=True, exist_ok=True)
     for student, nb in notebooks.items():
         path = subs / f"{student}.ipynb"
         path.write_bytes(nb) if isinstance(nb, bytes) else nbformat.write(nb, path)
     # in parallel, as `dlnlp grade` does by default: the suite's big batches take half the time
-    options = Options(jobs=os.cpu_count() or 1)
+    options = Options(jobs=os.cpu_count() or 1, only=only)
     results = {
         r.student: r for r in grade_batch(COURSE, assignment, [subs], folder / "out", options)
     }

@@ -151,6 +151,21 @@ def test_only_regrades_that_function_even_when_shared_helpers_changed(course, tm
     assert all(r.score < 10 for r in after)
 
 
+def test_only_on_a_first_run_grades_that_function_alone_and_a_plain_run_the_rest(course, tmp_path):
+    """--only on never-graded notebooks: results for that function alone; the next plain run
+    grades the other functions and ends where grading everything at once would."""
+    subs = notebooks(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    first = grade_batch(course, "attention", [subs], out, Options(only=["causal_mask"]))
+    assert all([f.name for f in r.functions] == ["causal_mask"] for r in first)
+    assert {t.function for r in first for t in r.tests} == {"causal_mask"}
+    rest = {r.student: r for r in grade_batch(course, "attention", [subs], out)}
+    whole = {r.student: r for r in grade_batch(course, "attention", [subs], tmp_path / "whole")}
+    for student, r in whole.items():
+        assert rest[student].functions == r.functions
+        assert [t.name for t in rest[student].tests] == [t.name for t in r.tests]
+
+
 def test_only_names_an_unknown_function(course, tmp_path):
     from dlnlp.config import ConfigError
 

@@ -286,10 +286,18 @@ def _grade_task(a: Assignment, spawner: Zygote | Spawner, task: _Task, out_dir: 
         fingerprint = task.fingerprint
     else:
         partial = grade_submission(a, spawner, task.sub, task.functions)
-        results = merge(task.previous.results, partial, task.functions, a.functions)
+        previous = task.previous
+        if previous is None or previous.fingerprint.submission != task.fingerprint.submission:
+            # nothing to merge into (first run, or the notebook changed): these functions alone,
+            # and every other function stays due for a later plain run
+            results = partial
+            fingerprint = task.fingerprint.model_copy(deep=True)
+            fingerprint.functions = {fn: "" for fn in fingerprint.functions}
+        else:
+            results = merge(previous.results, partial, task.functions, a.functions)
+            fingerprint = previous.fingerprint.model_copy(deep=True)
         # the record claims no more than was graded: only these functions are up to date, so
         # a later plain run still regrades whatever else changed
-        fingerprint = task.previous.fingerprint.model_copy(deep=True)
         for fn in task.functions:
             fingerprint.functions[fn] = task.fingerprint.functions[fn]
     write_outputs(results, out_dir)

@@ -105,13 +105,13 @@ def plan(
 ) -> list[str] | None:
     """Which functions to grade: None = the whole submission, [] = nothing (reuse the record).
 
-    `only`: regrade exactly these functions now, even if more changed (unless the submission
-    itself did, or there is nothing to merge into); the record then says that only these are
-    up to date, so that a later plain run regrades the rest of what changed."""
-    if record is None or record.fingerprint.submission != now.submission:
-        return None
+    `only`: grade exactly these functions now, even if more changed. The record then says that
+    only these are up to date, so that a later plain run grades the rest of what changed. A
+    submission graded for the first time (or changed since) gets results for these alone."""
     if only is not None:
         return list(only)
+    if record is None or record.fingerprint.submission != now.submission:
+        return None
     if force or record.fingerprint.common != now.common:
         return None
     old = record.fingerprint.functions

@@ -8,18 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
+from dlnlp.render import atomic_write, html_templates
+from dlnlp.results import FunctionScore, Results, TestResult
 
-from dlnlp.render import atomic_write
-from dlnlp.results import FunctionScore, Results, TestResult, points
-
-_env = jinja2.Environment(
-    loader=jinja2.PackageLoader("dlnlp.render", "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.filters["points"] = points
+_env = html_templates("dlnlp.render")
 
 # TestResult.kind -> the label a student reads, and its colour class
 LABELS: dict[str, tuple[str, str]] = {
@@ -96,7 +88,7 @@ def view(results: Results) -> list[FunctionView]:
 
 
 def check_name(t: TestResult) -> str:
-    """"function: what it checks" -> "what it checks"."""
+    """ "function: what it checks" -> "what it checks"."""
     return t.name.split(": ", 1)[-1]
 
 

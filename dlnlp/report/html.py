@@ -6,20 +6,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import jinja2
-
-from dlnlp.render import atomic_write
+from dlnlp.render import atomic_write, html_templates
 from dlnlp.report import stats
 from dlnlp.report.load import Graded
-from dlnlp.results import points
 
-_env = jinja2.Environment(
-    loader=jinja2.PackageLoader("dlnlp.report", "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.filters["points"] = points
+_env = html_templates("dlnlp.report")
 
 
 def _link(target: Path, start: Path) -> str | None:

@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ASSIGNMENTS := attention backprop vae lstm nlp_lab
+# test files run on this many pytest workers (each file's tests stay on one worker, so a file's
+# graded batch is shared by its tests); the batches inside use every core anyway, so keep it small
+TEST_WORKERS ?= 2
 
 ## demo: install, build the releases, grade the sample submissions, print each grade table, write each class report (demo-out/<id>/report/report.html) and attention's written-answer PDFs
 demo: release
@@ -27,7 +30,7 @@ demo: release
 ## test: the kit's whole test suite (slow benchmarks excluded) and the linter
 test: $(STAMP)
 	$(BIN)/ruff check dlnlp tests autograder solutions examples bench
-	$(BIN)/python -m pytest -q --durations=10
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=10
 
 ## release: rebuild release/ from assignments/ + solutions/ with nbgrader
 release: $(STAMP)

@@ -13,7 +13,7 @@ import nbformat
 
 from dlnlp.grade.collect import collect
 from dlnlp.render import atomic_write
-from dlnlp.written.pdf import notebook_pdf
+from dlnlp.written.pdf import PdfRenderer
 from dlnlp.written.select import UNANSWERED, answers_notebook, written_questions
 
 
@@ -40,17 +40,19 @@ def _unreadable(student: str, title: str, why: str) -> nbformat.NotebookNode:
 
 def export_written(assignment: str, paths: list[Path], out_dir: Path) -> list[Exported]:
     done = []
-    for sub in collect(paths, assignment):
-        target = out_dir / f"{sub.student}.pdf"
-        try:
-            nb = nbformat.read(sub.path, as_version=4)
-        except Exception as e:  # not JSON, not a notebook, missing: the PDF says which
-            why = f"{sub.path.name}: {type(e).__name__}"
-            atomic_write(target, notebook_pdf(_unreadable(sub.student, assignment, why)))
-            done.append(Exported(sub.student, target, 0, 0, why))
-            continue
-        questions = written_questions(nb)
-        answered = sum(a.strip() not in ("", UNANSWERED) for _, _, a in questions)
-        atomic_write(target, notebook_pdf(answers_notebook(nb, sub.student, assignment)))
-        done.append(Exported(sub.student, target, answered, len(questions)))
+    submissions = collect(paths, assignment)
+    with PdfRenderer() as renderer:
+        for sub in submissions:
+            target = out_dir / f"{sub.student}.pdf"
+            try:
+                nb = nbformat.read(sub.path, as_version=4)
+            except Exception as e:  # not JSON, not a notebook, missing: the PDF says which
+                why = f"{sub.path.name}: {type(e).__name__}"
+                atomic_write(target, renderer.pdf(_unreadable(sub.student, assignment, why)))
+                done.append(Exported(sub.student, target, 0, 0, why))
+                continue
+            questions = written_questions(nb)
+            answered = sum(a.strip() not in ("", UNANSWERED) for _, _, a in questions)
+            atomic_write(target, renderer.pdf(answers_notebook(nb, sub.student, assignment)))
+            done.append(Exported(sub.student, target, answered, len(questions)))
     return done

@@ -74,7 +74,8 @@ def _hbars(
     ax.set_xlabel(xlabel)
     ax.spines[["top", "right"]].set_visible(False)
     if value_format:
-        ax.set_xlim(0, max(1e-9, *values) * 1.12)  # room for the value after the longest bar
+        # room for the value after the longest bar; all zeros (no incidents) still get an axis
+        ax.set_xlim(0, (max(values, default=0) or 1) * 1.12)
         for i, v in enumerate(values):
             ax.text(v, i, " " + value_format.format(v), va="center", fontsize=8)
     return fig, ax

@@ -4,6 +4,7 @@ run, and a PDF for every student, even one whose notebook cannot be read?"""
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import nbformat
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from conftest import COURSE, REPO, release
 from dlnlp.build.fill import fill
 from dlnlp.cli import main
+from dlnlp.written.pdf import notebook_pdf
 from dlnlp.written.select import UNANSWERED, answers_notebook, written_questions
 
 ASSIGNMENTS = list(COURSE.config().assignments)
@@ -86,3 +88,13 @@ def test_html_pasted_into_an_answer_does_not_run_in_the_pdf(pdfs):
     out, _ = pdfs
     text = "".join(_pdf_text(out / "mallory.pdf"))
     assert "<script>" in text and "Written question" in text
+
+
+def test_pdf_export_works_where_an_event_loop_already_runs(chromium):
+    """In a notebook (or beside another playwright) an asyncio loop is running, where
+    playwright's sync API refuses to start: does the export still make a PDF?"""
+
+    async def inside_a_loop() -> bytes:
+        return notebook_pdf(answers_notebook(release("attention"), "s", "attention"))
+
+    assert asyncio.run(inside_a_loop()).startswith(b"%PDF")

@@ -11,6 +11,7 @@ policy loads nothing but the local MathJax (Chromium runs without its sandbox as
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -75,22 +76,42 @@ class PdfRenderer:
 
         class SystemChromiumPDF(WebPDFExporter):
             def run_playwright(self, html: str) -> bytes:
-                return renderer._print(with_head(html))
+                return renderer._call(renderer._print, with_head(html))
 
         self.exporter = SystemChromiumPDF()
         self.exporter.mathjax_url = _mathjax_url()
         self.exporter.exclude_input_prompt = True
+        self._tmp = tempfile.TemporaryDirectory(prefix="dlnlp-pdf-")
+        # playwright's sync API refuses to run where an asyncio loop already runs (a notebook,
+        # another playwright): it gets a thread of its own, and every call into it goes there
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlnlp-pdf")
+        try:
+            self._call(self._start, sync_playwright, chromium)
+        except BaseException:
+            self._thread.shutdown()
+            self._tmp.cleanup()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._call(self._stop)
+        finally:
+            self._thread.shutdown()
+            self._tmp.cleanup()
+
+    def _call(self, fn, *args):
+        return self._thread.submit(fn, *args).result()
+
+    def _start(self, sync_playwright, chromium: str) -> None:
         self._playwright = sync_playwright().start()
         self._browser = self._playwright.chromium.launch(
             executable_path=chromium, args=launch_args()
         )
-        self._tmp = tempfile.TemporaryDirectory(prefix="dlnlp-pdf-")
-        return self
 
-    def __exit__(self, *exc) -> None:
+    def _stop(self) -> None:
         self._browser.close()
         self._playwright.stop()
-        self._tmp.cleanup()
 
     def _print(self, html: str) -> bytes:
         page_file = Path(self._tmp.name) / "page.html"

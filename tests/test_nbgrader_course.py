@@ -18,7 +18,8 @@ from dlnlp.build.release import nbgrader
 from dlnlp.cli import main
 
 ASSIGNMENT = "attention"
-SAMPLES = {"ada": "perfect.ipynb", "ben": "partial.ipynb"}  # and "cy": the untouched release
+# and "cy": the untouched release, "dee": an unreadable notebook
+SAMPLES = {"ada": "perfect.ipynb", "ben": "partial.ipynb"}
 
 
 def _run(*args: str) -> str:
@@ -35,11 +36,13 @@ def graded_course(tmp_path_factory):
         'c = get_config()\nc.CourseDirectory.course_id = "dlnlp-test"\n'
     )
     _run("build", ASSIGNMENT, "--nbgrader-course", str(root))
-    for student, sample in [*SAMPLES.items(), ("cy", None)]:
+    for student, sample in [*SAMPLES.items(), ("cy", None), ("dee", b'{"cells": [')]:
         folder = root / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
-        if sample:
+        if isinstance(sample, str):
             shutil.copy(REPO / "examples" / ASSIGNMENT / sample, folder / f"{ASSIGNMENT}.ipynb")
+        elif sample:  # cut off in transit: unreadable
+            (folder / f"{ASSIGNMENT}.ipynb").write_bytes(sample)
         else:
             nbformat.write(release(ASSIGNMENT), folder / f"{ASSIGNMENT}.ipynb")
         (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
@@ -63,10 +66,10 @@ def _our_scores(root) -> dict[str, float]:
 def test_nbgrader_export_shows_the_kits_scores(graded_course):
     """Does `nbgrader export` report, for every student, the total dlnlp gave?"""
     exported, ours = _export(graded_course), _our_scores(graded_course)
-    assert set(exported) == {"ada", "ben", "cy"}
+    assert set(exported) == {"ada", "ben", "cy", "dee"}
     for student, score in ours.items():
         assert float(exported[student]["raw_score"]) == pytest.approx(score, abs=1e-4)
-    assert ours["ada"] == 10 and 0 < ours["ben"] < 10 and ours["cy"] == 0
+    assert ours["ada"] == 10 and 0 < ours["ben"] < 10 and ours["cy"] == ours["dee"] == 0
 
 
 def test_scores_sit_on_each_functions_locked_check_cell(graded_course):
@@ -117,7 +120,7 @@ def test_a_manual_score_on_a_written_answer_counts_and_survives_a_regrade(graded
 def test_formgrader_and_feedback_find_the_submission(graded_course):
     """Are the notebook in autograded/ (formgrader's manual grading reads it) and the feedback
     in feedback/ (nbgrader release_feedback hands it out)?"""
-    for student in ("ada", "ben", "cy"):
+    for student in ("ada", "ben", "cy", "dee"):
         assert (
             graded_course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
         ).is_file()

@@ -108,9 +108,7 @@ def record_scores(root: Path, assignment_id: str, results: list[Results]) -> Non
                     grade.needs_manual_grade = True
                     comment = gb.find_comment(cell.name, notebook, assignment_id, r.student)
                     answer = answers.get(cell.name)
-                    unchanged = answer is None or (
-                        answer.metadata["nbgrader"].get("checksum") == compute_checksum(answer)
-                    )
+                    unchanged = answer is None or _unchanged(answer, compute_checksum)
                     comment.auto_comment = "No response." if unchanged else None
             gb.db.commit()
             _publish(coursedir, root, r, assignment_id, notebook, submitted)
@@ -120,15 +118,23 @@ def _answers(path: Path) -> dict:
     """grade_id -> the student's manually graded cells (none when the notebook is unreadable)."""
     import nbformat
 
-    try:
+    try:  # the notebook is the student's: unreadable, or metadata of any shape
         nb = nbformat.read(path, as_version=4)
+        return {
+            c.metadata["nbgrader"]["grade_id"]: c
+            for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        }
     except Exception:
         return {}
-    return {
-        c.metadata["nbgrader"]["grade_id"]: c
-        for c in nb.cells
-        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-    }
+
+
+def _unchanged(cell, compute_checksum) -> bool:
+    """Is the answer cell as released (nbgrader's checksum test for "No response.")?"""
+    try:
+        return cell.metadata["nbgrader"].get("checksum") == compute_checksum(cell)
+    except Exception:  # a cell the student broke: a person will look at it anyway
+        return False
 
 
 def _publish(coursedir, root: Path, r: Results, assignment_id: str, notebook: str, submitted: Path):

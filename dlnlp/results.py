@@ -14,6 +14,9 @@ def points(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+HINT = "Hint: "  # a recognised mistake's output starts with (or, for partial credit, holds) this
+
+
 class TestResult(BaseModel):
     name: str  # "function: what it checks"
     function: str

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from dlnlp.config import AssignmentConfig, ConfigError
 from dlnlp.grade.hidden_tests import HiddenTest, Outcome
-from dlnlp.results import FunctionScore, Results, TestResult
+from dlnlp.results import HINT, FunctionScore, Results, TestResult
 
 
 def points_table(
@@ -73,8 +73,8 @@ def score(
             kind = (o.student_kind or o.kind) if o.kind == "student" else o.kind
             output = {
                 "passed": "passed",
-                "mistake": f"Hint: {o.message}",
-                "partial": f"Partial credit ({o.credit:.0%}). Hint: {o.message}",
+                "mistake": f"{HINT}{o.message}",
+                "partial": f"Partial credit ({o.credit:.0%}). {HINT}{o.message}",
             }.get(o.kind, o.message)
         passed = o.passed and kind != "banned"
         credit = 0.0 if kind == "banned" else o.credit

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlnlp.render import atomic_write, html_templates
-from dlnlp.results import FunctionScore, Results, TestResult
+from dlnlp.results import HINT, FunctionScore, Results, TestResult
 
 _env = html_templates("dlnlp.render")
 
@@ -58,7 +58,7 @@ class FunctionView:
 
 def _message(t: TestResult) -> str:
     # the scorer prefixes hints; the label says it already
-    return t.output.removeprefix("Hint: ")
+    return t.output.removeprefix(HINT)
 
 
 def _causes(tests: list[TestResult], notes: list[str]) -> list[Cause]:

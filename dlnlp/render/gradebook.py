@@ -49,7 +49,8 @@ def _notebook(assignment, assignment_id: str, root: Path) -> str:
 
 @contextmanager
 def open_gradebook(root: Path, assignment_id: str):
-    """(gradebook, its assignment), or a GradebookError saying what to run first."""
+    """(gradebook, its assignment, the CourseDirectory), or a GradebookError saying what to
+    run first."""
     from nbgrader.api import Gradebook, MissingEntry
     from sqlalchemy.exc import SAWarning
 
@@ -68,12 +69,12 @@ def open_gradebook(root: Path, assignment_id: str):
             raise GradebookError(
                 f"{coursedir.db_url}: the gradebook has no assignment {assignment_id!r}; {first}"
             ) from None
-        yield gb, assignment
+        yield gb, assignment, coursedir
 
 
 def check_course(root: Path, assignment_id: str) -> None:
     """Fail before grading, not after, when the course cannot take the scores."""
-    with open_gradebook(root, assignment_id) as (_, assignment):
+    with open_gradebook(root, assignment_id) as (_, assignment, _):
         _notebook(assignment, assignment_id, root)
 
 
@@ -85,8 +86,7 @@ def record_scores(root: Path, assignment_id: str, results: list[Results]) -> Non
     """
     from nbgrader.utils import compute_checksum, parse_utc
 
-    coursedir = course_directory(root)
-    with open_gradebook(root, assignment_id) as (gb, assignment):
+    with open_gradebook(root, assignment_id) as (gb, assignment, coursedir):
         notebook = _notebook(assignment, assignment_id, root)
         cells = next(nb for nb in assignment.notebooks if nb.name == notebook).grade_cells
         for r in results:

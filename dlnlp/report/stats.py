@@ -9,9 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from dlnlp.render.table import INCIDENTS
-from dlnlp.results import Results, TestResult
-
-HINT = "Hint: "
+from dlnlp.results import HINT, Results, TestResult
 
 
 @dataclass(frozen=True)

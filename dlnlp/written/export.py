@@ -14,7 +14,7 @@ import nbformat
 from dlnlp.grade.collect import collect
 from dlnlp.render import atomic_write
 from dlnlp.written.pdf import PdfRenderer
-from dlnlp.written.select import UNANSWERED, answers_notebook, written_questions
+from dlnlp.written.select import UNANSWERED, answers_notebook, title_cell, written_questions
 
 
 @dataclass
@@ -28,12 +28,8 @@ class Exported:
 
 def _unreadable(student: str, title: str, why: str) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.cells.append(
-        nbformat.v4.new_markdown_cell(
-            f"# {title}: written answers\n\nStudent: **{student}**\n\n"
-            f"The submitted notebook could not be read ({why}), so no answers are shown."
-        )
-    )
+    note = f"The submitted notebook could not be read ({why}), so no answers are shown."
+    nb.cells.append(title_cell(student, title, note))
     nb.cells[0].id = "written-0"
     return nb
 

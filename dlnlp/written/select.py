@@ -37,12 +37,15 @@ def written_questions(nb: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
     return found
 
 
+def title_cell(student: str, title: str, note: str = "") -> nbformat.NotebookNode:
+    text = f"# {title}: written answers\n\nStudent: **{student}**"
+    return nbformat.v4.new_markdown_cell(text + (f"\n\n{note}" if note else ""))
+
+
 def answers_notebook(nb: nbformat.NotebookNode, student: str, title: str) -> nbformat.NotebookNode:
     """The notebook the PDF is rendered from: a title, then each question and its answer."""
     out = nbformat.v4.new_notebook()
-    out.cells.append(
-        nbformat.v4.new_markdown_cell(f"# {title}: written answers\n\nStudent: **{student}**")
-    )
+    out.cells.append(title_cell(student, title))
     for grade_id, question, answer in written_questions(nb):
         if not answer.strip() or answer.strip() == UNANSWERED:
             answer = "*(no answer)*"

@@ -103,7 +103,7 @@ class Pool:
                     child = self.children[key.fileobj.fileno()]
                     task = child.task
                     try:
-                        reply = codec.recv(child.sock)
+                        reply = codec.recv(child.sock, bounded=False)  # our own grader's Results
                     except (EOFError, OSError, codec.CodecError):
                         self._retire(child)
                         on_result(task, None, "the grading process died")

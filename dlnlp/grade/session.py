@@ -7,12 +7,27 @@ student's other functions are still graded.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from dlnlp.config import Limits
 from dlnlp.grade.extract import Extracted
+from dlnlp.grade.untrusted import MESSAGE, clip, clip_name, clip_problems, clip_traceback
 from dlnlp.sandbox.client import Worker, WorkerFailure, Zygote
 from dlnlp.sandbox.codec import Ref
+
+# what a worker's failure reply may say it was (dlnlp/sandbox/worker.py)
+_WORKER_KINDS = {"missing", "exception", "memory", "banned", "unserializable"}
+_FORGED = "the worker sent a reply that is not a valid result"
+# kinds whose message the kit writes (the others carry the student's own text)
+_FIXED_TEXT = {
+    "timeout", "total_timeout", "crash", "memory", "protocol", "load", "lost", "missing",
+    "not_implemented", "banned",
+}  # fmt: skip
+_HIDDEN_TEXT = (
+    "{fn} failed on the grader's held-out data; its error message is not shown, since it could "
+    "carry that data. Check that it works on inputs like the training data's"
+)
 
 
 class StudentError(Exception):
@@ -53,6 +68,7 @@ class Session:
         self.layers: dict = {}
         self.generation = 0  # counts workers: a Remote from an earlier worker names nothing
         self.deadline = time.monotonic() + limits.total_seconds
+        self.hidden = 0  # > 0 while the worker holds hidden inputs (holding_hidden_inputs)
 
     def _ready_worker(self, fn: str) -> Worker:
         if self.worker is not None and self.worker.alive:
@@ -66,8 +82,9 @@ class Session:
             )
         except WorkerFailure as e:
             raise StudentError(fn, "load", _failure_text(fn, "load", str(e), self.limits)) from None
-        if loaded["ok"] and not self.load_problems:
-            self.load_problems = loaded["value"]["problems"]
+        value = loaded.get("value")
+        if loaded["ok"] and isinstance(value, dict) and not self.load_problems:
+            self.load_problems = clip_problems(value.get("problems"))
         return self.worker
 
     def _timeout(self, fn: str = "") -> float:
@@ -78,6 +95,35 @@ class Session:
         """Run one call in the worker; return its value or raise StudentError.
 
         `generation`: for a call on a kept object, the worker generation that keeps it."""
+        try:
+            return self._request(fn, msg, generation)
+        except StudentError as e:
+            if self.hidden and (e.kind not in _FIXED_TEXT or e.traceback):
+                raise self._veil(e) from None
+            raise
+
+    @contextlib.contextmanager
+    def holding_hidden_inputs(self):
+        """While the worker holds hidden data (a held-out split), whatever the student's code
+        says must not reach the student: a failure's text becomes a fixed message, with no
+        traceback. On leaving, the worker is retired, so nothing it kept can speak later."""
+        self.hidden += 1
+        try:
+            yield
+        finally:
+            self.hidden -= 1
+            if not self.hidden and self.worker is not None:
+                self.worker.kill()  # the next call gets a fresh worker; kept objects are lost
+
+    def _veil(self, e: StudentError) -> StudentError:
+        """`e` with its student-written text replaced (also where it is kept for later calls)."""
+        text = e.message if e.kind in _FIXED_TEXT else _HIDDEN_TEXT.format(fn=e.function)
+        veiled = StudentError(e.function, e.kind, text)
+        if self.fatal.get(e.function) is e:
+            self.fatal[e.function] = veiled
+        return veiled
+
+    def _request(self, fn: str, msg: dict, generation: int | None = None):
         if fn in self.extracted.missing:
             raise StudentError(fn, "missing", self.extracted.missing[fn])
         if fn in self.fatal:
@@ -106,16 +152,21 @@ class Session:
         except StudentError as e:
             self.fatal[fn] = e
             raise
-        if reply["ok"]:
-            return reply["value"]
-        err = reply["error"]
+        if reply["ok"] is True:
+            return reply.get("value")
+        try:
+            err = self._error(fn, reply)
+        except StudentError as e:  # a reply no honest worker sends: the function fails
+            self.fatal[fn] = e
+            self.worker.kill()
+            raise
         kind = err["kind"]
         if kind == "banned":
-            apis = err["message"].split(", ")
+            apis = err["apis"]
             self.banned_hits.setdefault(fn, [])
             self.banned_hits[fn] += [a for a in apis if a not in self.banned_hits[fn]]
             raise StudentError(
-                fn, kind, f"{fn} uses {err['message']}, which is not allowed in this function"
+                fn, kind, f"{fn} uses {', '.join(apis)}, which is not allowed in this function"
             )
         if kind == "memory":  # reclaim the memory: fresh worker for the next function
             self.worker.kill()
@@ -140,6 +191,28 @@ class Session:
                 f"{fn} is not implemented yet (it raised NotImplementedError)",
             )
         raise StudentError(fn, kind, message, err["traceback"])
+
+    def _error(self, fn: str, reply: dict) -> dict:
+        """A failure reply, checked and cut to size: its kind one the worker may send, its
+        texts bounded (untrusted.py), a banned API one that `fn` bans. Raises StudentError
+        (kind protocol) for anything else."""
+        err = reply.get("error")
+        if not isinstance(err, dict) or err.get("kind") not in _WORKER_KINDS:
+            raise StudentError(fn, "protocol", _failure_text(fn, "protocol", _FORGED, self.limits))
+        out = {
+            "kind": err["kind"],
+            "type": clip_name(err.get("type", "")),
+            "message": clip(err.get("message", "")),
+            "traceback": clip_traceback(err.get("traceback", "")),
+        }
+        if out["kind"] == "banned":  # only names we gave it: a forged list carries no text
+            said = str(err.get("message", ""))[: 64 * MESSAGE].split(", ")
+            out["apis"] = [a for a in self.banned.get(fn, []) if a in said]
+            if not out["apis"]:
+                raise StudentError(
+                    fn, "protocol", _failure_text(fn, "protocol", _FORGED, self.limits)
+                )
+        return out
 
     def check_current(self, fn: str, generation: int) -> None:
         """Raise StudentError when an object kept by worker `generation` is gone (replaced)."""
@@ -238,6 +311,11 @@ class StudentProxy:
     def seed(self, seed: int) -> None:
         """Seed the sandbox's random generators before calls that sample."""
         self._session.seed(seed)
+
+    def holding_hidden_inputs(self):
+        """`with student.holding_hidden_inputs():` around every call that sends hidden data:
+        failures inside say nothing the student's code wrote, and the worker is retired after."""
+        return self._session.holding_hidden_inputs()
 
     def grad(
         self, fn: str, *args, wrt: list[int], grad_output, output_index: int | None = None, **kwargs

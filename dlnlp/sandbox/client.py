@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 
 from dlnlp.sandbox import codec
@@ -34,10 +35,13 @@ class Worker:
         the worker is killed and WorkerFailure raised."""
         if not self.alive:
             raise WorkerFailure("crash", "the worker is no longer running")
+        # one absolute deadline for sending, computing and the whole reply: a worker that
+        # announces a large reply and trickles it is killed at the limit like one that loops
+        deadline = time.monotonic() + timeout
         self.sock.settimeout(timeout)
         try:
             codec.send(self.sock, msg)
-            reply = codec.recv(self.sock)
+            reply = codec.recv(self.sock, deadline)
             if not isinstance(reply, dict) or "ok" not in reply:
                 raise codec.CodecError("reply is not a result")
             return reply
@@ -139,10 +143,10 @@ class Spawner:
         socket.send_fds(self.ctrl, [b"{}"], [theirs.fileno()])
         theirs.close()
         worker = Worker(ours, json.loads(self.ctrl.recv(1 << 16))["pid"])
+        deadline = time.monotonic() + timeout
         try:
-            ours.settimeout(timeout)
-            worker.worker_pid = int(codec.recv(ours)["worker_pid"])
-            hello = codec.recv(ours)
+            worker.worker_pid = int(codec.recv(ours, deadline)["worker_pid"])
+            hello = codec.recv(ours, deadline)
             if hello.get("hello") is None:
                 raise RuntimeError(hello.get("error", "no greeting"))
             worker.layers = hello["hello"]

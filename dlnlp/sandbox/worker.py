@@ -210,7 +210,7 @@ def main(conn: socket.socket, settings: dict, namespaces: dict, scratch: str) ->
         }
         while True:
             try:
-                msg = codec.recv(conn)
+                msg = codec.recv(conn, bounded=False)  # the trusted side's requests
             except (EOFError, OSError):
                 break
             try:

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from dlnlp.config import AssignmentConfig, ConfigError
 from dlnlp.grade.hidden_tests import HiddenTest, Outcome
+from dlnlp.grade.untrusted import OUTPUT, clip, clip_traceback
 from dlnlp.results import HINT, FunctionScore, Results, TestResult
 
 
@@ -87,8 +88,8 @@ def score(
                 max_score=max_points,
                 status="passed" if passed else "failed",
                 kind=kind,
-                output=output,
-                traceback=o.traceback if not passed else "",
+                output=clip(output, OUTPUT),
+                traceback=clip_traceback(o.traceback) if not passed else "",
             )
         )
     for fn in functions:

@@ -10,6 +10,7 @@ again, to sizes documented in the README:
 | an exception's type name             | NAME characters                          |
 | a traceback                          | TRACEBACK characters, its last lines     |
 | problems reported when loading       | PROBLEMS of them                         |
+| a hidden check's output (in Results) | OUTPUT characters                        |
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ MESSAGE = 300
 NAME = 80
 TRACEBACK = 2_000
 PROBLEMS = 10
+OUTPUT = 1_000  # a kit-written hint may quote a student's value: still bounded
 
 # C0 and C1 controls except tab and newline, DEL, and the bidi overrides that reorder a line
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

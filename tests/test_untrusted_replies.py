@@ -1,0 +1,205 @@
+"""Does the trusted side take nothing a worker sends on trust: not its sizes, not its pace,
+not its words?
+
+The worker here is driven through a grading Session directly, without the static code policy
+in front of it, so that student code can do what only a policy bypass would let it do: write
+its own frames on the worker's connection, past the worker's own caps.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import struct
+import time
+
+import nbformat
+import pytest
+
+from conftest import COURSE, grade_notebooks, with_code
+from dlnlp.config import Limits
+from dlnlp.grade.extract import extract
+from dlnlp.grade.scoring import score
+from dlnlp.grade.session import Session, StudentError, StudentProxy
+from dlnlp.grade.untrusted import MESSAGE, TRACEBACK, clip, clip_traceback
+from dlnlp.sandbox import codec
+from dlnlp.sandbox.client import Zygote
+
+# student code that writes a raw frame on the worker's connection (the only socket it holds)
+WRITE_FRAME = """
+import os, stat, struct, time
+
+def _conn():
+    for fd in range(3, 64):
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                return fd
+        except OSError:
+            pass
+
+def _write(data):
+    fd = _conn()
+    while data:
+        data = data[os.write(fd, data):]
+
+def _frame(tree):
+    payload = struct.pack("<Q", len(tree)) + tree
+    return struct.pack("<Q", len(payload)) + payload
+"""
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    with Zygote([], [str(p) for p in COURSE.secrets()], 512, 60) as z:
+        yield z
+
+
+def _student(zygote, code: str, call_seconds: float = 3, banned=None) -> StudentProxy:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WRITE_FRAME + code)])
+    extracted = extract(nb, ["f"])
+    limits = Limits(call_seconds=call_seconds, memory_mb=512, total_seconds=60)
+    return StudentProxy(Session(zygote, extracted, banned or {"f": []}, limits))
+
+
+def _fails(student: StudentProxy) -> StudentError:
+    with pytest.raises(StudentError) as e:
+        student.f()
+    student._session.close()
+    return e.value
+
+
+def test_a_reply_that_expands_on_decoding_is_refused_before_it_is_parsed(zygote):
+    """A 30 MB frame of nested empty lists would be ~1 GB of Python lists: is it refused,
+    without the grader's memory growing by more than the frame?"""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    err = _fails(
+        _student(
+            zygote,
+            "def f():\n    _write(_frame(b'[' + b'[],' * 10_000_000 + b'[]]'))\n    time.sleep(60)\n",
+        )
+    )
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert err.kind == "protocol" and "limit" in err.message
+    assert grown_mb < 150, f"the grader grew by {grown_mb:.0f} MB decoding one reply"
+
+
+def test_the_codec_bounds_values_and_tree_bytes_before_parsing():
+    """Many small values in a small tree, a tree over its byte cap, a huge tensor header."""
+    many = json.dumps([0] * (codec.MAX_NODES + 1)).encode()
+    with pytest.raises(codec.CodecError, match="values"):
+        codec.decode(struct.pack("<Q", len(many)) + many)
+    big = json.dumps("x" * (codec.MAX_TREE + 1)).encode()
+    with pytest.raises(codec.CodecError, match="limit"):
+        codec.decode(struct.pack("<Q", len(big)) + big)
+    header = struct.pack("<Q", 2**40)
+    with pytest.raises(codec.CodecError, match="header"):
+        codec.decode(struct.pack("<Q", 4) + b"null" + header)
+    # what the trusted side itself sends (a training set) may be larger
+    assert codec.decode(struct.pack("<Q", len(many)) + many, bounded=False)[-1] == 0
+
+
+def test_a_reply_announced_large_and_sent_slowly_is_cut_off_at_the_call_limit(zygote):
+    """Each recv has a timeout; does the reply as a whole have a deadline?"""
+    start = time.monotonic()
+    err = _fails(
+        _student(
+            zygote,
+            "def f():\n"
+            "    _write(struct.pack('<Q', 60_000_000))\n"
+            "    while True:\n"
+            "        _write(b'[')\n"
+            "        time.sleep(0.2)\n",
+            call_seconds=2,
+        )
+    )
+    assert err.kind == "timeout"
+    assert time.monotonic() - start < 8
+
+
+def test_a_forged_error_reply_is_cut_to_size_on_the_trusted_side(zygote):
+    """A failure reply written straight on the connection skips the worker's 300-character
+    cap: are its type, message and traceback still bounded, and control characters gone?"""
+    forged = {
+        "ok": False,
+        "error": {
+            "kind": "exception",
+            "type": "E\x1b[2J" * 10_000,
+            "message": "M" * 400_000,
+            "traceback": "T\r\n" * 200_000,  # all under the 2 MB tree cap
+        },
+    }
+    code = f"def f():\n    _write(_frame(json.dumps({forged!r}).encode()))\n    time.sleep(60)\n"
+    err = _fails(_student(zygote, "import json\n" + code))
+    assert err.kind == "exception"
+    assert len(err.message) < 2 * MESSAGE and "\x1b" not in err.message
+    assert len(err.traceback) < TRACEBACK + 100 and "\r" not in err.traceback
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        {"kind": "banned", "message": "your hidden data here"},
+        {"kind": "passed", "message": "x"},
+        "not a dict",
+    ],
+)
+def test_a_forged_failure_kind_or_banned_api_is_refused(zygote, error):
+    """A worker may only report the kinds it knows, and only the banned APIs we named."""
+    forged = {"ok": False, "error": error}
+    code = f"def f():\n    _write(_frame(json.dumps({forged!r}).encode()))\n    time.sleep(60)\n"
+    err = _fails(_student(zygote, "import json\n" + code, banned={"f": ["torch.sigmoid"]}))
+    assert err.kind == "protocol" and "hidden" not in err.message
+
+
+def test_failures_while_holding_hidden_inputs_say_nothing_the_student_wrote(zygote):
+    """Inside holding_hidden_inputs, a raised message (which could carry hidden data) is
+    replaced, also for later calls, and the worker that held the data is retired."""
+    student = _student(zygote, "def f(x=None):\n    raise ValueError(f'leak: {x}')\n")
+    with student.holding_hidden_inputs():
+        with pytest.raises(StudentError) as inside:
+            student.f("SECRET REVIEW TEXT")
+        first_worker = student._session.worker
+    assert "SECRET" not in inside.value.message and not inside.value.traceback
+    assert "held-out" in inside.value.message
+    assert not first_worker.alive
+    with pytest.raises(StudentError) as later:  # the function is failed: the veiled text stays
+        student.f()
+    assert "SECRET" not in later.value.message
+    student._session.close()
+
+
+def test_a_long_traceback_does_not_inflate_the_outputs(tmp_path):
+    """A deep recursion through a long line made results.json ~109 MB: is every output
+    of a graded batch now small?"""
+    long_line = " + ".join(["0"] * 2_000)
+    code = (
+        "def causal_mask(L):\n"
+        "    def deep(n):\n"
+        f"        return deep(n - 1) if n else (1 / 0) + {long_line}\n"
+        "    return deep(900)\n"
+    )
+    results = grade_notebooks("attention", {"deep": with_code("attention", code)}, tmp_path)
+    assert results["deep"].functions[1].score == 0
+    for name in ["results.json", "feedback.html", "grading-record.json"]:
+        size = (tmp_path / "out" / "deep" / name).stat().st_size
+        assert size < 200_000, f"{name} is {size} bytes"
+
+
+def test_scores_clip_whatever_reaches_them():
+    """The last line of defence: a hidden test's own message built from a student's value."""
+    from dlnlp.grade.batch import Assignment
+    from dlnlp.grade.hidden_tests import Outcome
+    from dlnlp.results import Results
+
+    a = Assignment.load(COURSE, "attention")
+    t = a.tests[0]
+    outcomes = [Outcome(t, False, "mistake", "x" * 100_000, traceback="y\n" * 100_000)]
+    r = score(Results(student="s", assignment="attention", submission="s.ipynb"), a.config,
+              [t], outcomes, a.points, {}, {}, [t.function])  # fmt: skip
+    assert len(r.tests[0].output) < 2_000 and len(r.tests[0].traceback) < TRACEBACK + 100
+
+
+def test_clip_marks_what_it_cut():
+    assert clip("abc", 10) == "abc"
+    assert clip("a" * 20, 10).startswith("a" * 10) and "10 characters cut" in clip("a" * 20, 10)
+    assert clip_traceback("x\n" * 5_000).endswith("x\n")

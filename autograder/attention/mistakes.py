@@ -98,50 +98,83 @@ def causal_mistakes(L: int):
     ]
 
 
+# The two halves of a 3-D-only habit, `transpose(1, 2)` and `mask.unsqueeze(1)`: right for
+# (B, L, d_model) inputs and (B, L_q, L_k) masks, wrong for the other shapes the contract allows.
+HEAD_AXIS_AT_1 = (
+    "multi_head_attention must work with any number of leading batch dims: take "
+    "*batch, L, d_model = query.shape and move the head axis to dim -3, just before L "
+    "(transpose(-3, -2)), not to dim 1"
+)
+MASK_AXIS_AT_1 = (
+    "a mask with batch dims gets its head axis at dim -3, just before L_q (unsqueeze(-3), not "
+    "unsqueeze(1)); a 2-D (L_q, L_k) mask such as the causal mask already broadcasts over the "
+    "batch and head axes as it is"
+)
+
+
 def mha_mistakes(query, key, value, W_q, W_k, W_v, W_o, h, mask=None, *, which: str = "output"):
-    """Wrong multi-head attention variants (computed in float64)."""
+    """Wrong multi-head attention variants (computed in float64), for any leading batch dims.
+
+    A variant that cannot run on these shapes (it would crash) is left out."""
     q, k, v, Wq, Wk, Wv, Wo = (t.double() for t in (query, key, value, W_q, W_k, W_v, W_o))
-    B, L_q, d = q.shape
+    *batch, L_q, d = q.shape
     L_k = k.shape[-2]
     dh = d // h
     i = 0 if which == "output" else 1
 
-    def run(split_ok=True, scale=None, out_proj=True, transpose_w=True):
+    def run(
+        split_ok=True, scale=None, out_proj=True, transpose_w=True, swap_at_1=False, mask_at_1=False
+    ):
         scale = math.sqrt(dh) if scale is None else scale
         P = (lambda x, W: x @ W.T) if transpose_w else (lambda x, W: x @ W)
-        if split_ok:
-            Q = P(q, Wq).reshape(B, L_q, h, dh).transpose(1, 2)
-            K = P(k, Wk).reshape(B, L_k, h, dh).transpose(1, 2)
-            V = P(v, Wv).reshape(B, L_k, h, dh).transpose(1, 2)
-        else:  # reshape straight to (B, h, L, dh): mixes positions into heads
+        swap = (1, 2) if swap_at_1 else (-3, -2)
+        if split_ok:  # (..., L, d) -> (..., L, h, dh) -> (..., h, L, dh)
             Q, K, V = (
-                P(q, Wq).reshape(B, h, L_q, dh),
-                P(k, Wk).reshape(B, h, L_k, dh),
-                P(v, Wv).reshape(B, h, L_k, dh),
+                P(x, W).reshape(*batch, L, h, dh).transpose(*swap)
+                for x, W, L in ((q, Wq, L_q), (k, Wk, L_k), (v, Wv, L_k))
             )
-        m = None if mask is None else mask.unsqueeze(1)
+        else:  # reshape straight to (..., h, L, dh): mixes positions into heads
+            Q, K, V = (
+                P(x, W).reshape(*batch, h, L, dh)
+                for x, W, L in ((q, Wq, L_q), (k, Wk, L_k), (v, Wv, L_k))
+            )
+        m = mask
+        if m is not None and (mask_at_1 or m.dim() >= 3):
+            m = m.unsqueeze(1 if mask_at_1 else -3)
         o, w, _ = _attend(Q, K, V, m, scale=scale)
-        concat = o.transpose(1, 2).reshape(B, L_q, d) if split_ok else o.reshape(B, L_q, d)
+        concat = o.transpose(*swap) if split_ok else o
+        concat = concat.reshape(*batch, L_q, d)
         return (P(concat, Wo) if out_proj else concat), w
 
-    return [
+    cases = [
         (
             "the output projection W_o is missing: project the concatenated heads with W_o",
-            run(out_proj=False)[i],
+            dict(out_proj=False),
         ),
         (
             "each head scales by sqrt(d_head), where d_head = d_model / num_heads, not sqrt(d_model)",
-            run(scale=math.sqrt(d))[i],
+            dict(scale=math.sqrt(d)),
         ),
         (
             "the heads are split incorrectly: reshape to (..., L, num_heads, d_head), then move the head axis before L",
-            run(split_ok=False)[i],
+            dict(split_ok=False),
         ),
         (
             "the projections follow nn.Linear's convention: Q = query @ W_q.T",
-            run(transpose_w=False)[i],
+            dict(transpose_w=False),
         ),
     ]
+    if len(batch) != 1:  # with one batch dim, dim 1 is dim -3
+        cases.append((HEAD_AXIS_AT_1, dict(swap_at_1=True, mask_at_1=mask is not None)))
+    if mask is not None and mask.dim() < 3:
+        cases.append((MASK_AXIS_AT_1, dict(mask_at_1=True)))
+    out = []
+    for hint, kw in cases:
+        try:
+            out.append((hint, run(**kw)[i]))
+        except RuntimeError:  # shapes this mistake cannot broadcast: it crashes, never matches
+            continue
+    return out
 
 
 def pe_mistakes(L: int, d: int):

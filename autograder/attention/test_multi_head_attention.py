@@ -2,10 +2,11 @@
 
 import torch
 
-from dlnlp.testing import check, expect_close
+from dlnlp.grade.session import StudentError
+from dlnlp.testing import Mistake, check, expect_close
 
 from .inputs import mha_inputs, random_mask
-from .mistakes import mha_mistakes
+from .mistakes import HEAD_AXIS_AT_1, MASK_AXIS_AT_1, mha_mistakes
 
 
 def torch_module(W_q, W_k, W_v, W_o, h):
@@ -74,3 +75,62 @@ def test_gradients_reach_every_projection(student):
             f"no gradient reaches {name}: compute the output from it with torch operations",
         )
         expect_close(got, exp, what=f"the gradient with respect to {name}", atol=1e-4)
+
+
+def _call_or_name(student, args, plain, hint):
+    """student.multi_head_attention(*args); when it raises but runs on `plain` (the same call in
+    the shapes every implementation handles), the crash is the mistake `hint` names."""
+    try:
+        return student.multi_head_attention(*args)
+    except StudentError as e:
+        if e.kind != "exception":
+            raise
+        student.multi_head_attention(*plain)  # crashes here too: a different bug, shown as is
+        raise Mistake(hint) from None
+
+
+def test_any_number_of_batch_dims(student):
+    """(B1, B2, L, d_model) inputs, with and without a mask: each batch element as on its own"""
+    x_q, x_k, x_v, *W = mha_inputs(B=6, L_q=3, L_k=5, d_model=8, seed=4)
+    x4 = [x.unflatten(0, (2, 3)) for x in (x_q, x_k, x_v)]  # (2, 3, L, d_model)
+    mask = random_mask(6, 3, 5, seed=4)
+    # without a mask, a crash where 3-D inputs run is the head axis; with one, the mask's
+    for m, plain, hint in (
+        (None, (x_q, x_k, x_v, *W, 2), HEAD_AXIS_AT_1),
+        (mask, (*x4, *W, 2), MASK_AXIS_AT_1),
+    ):
+        m4 = None if m is None else m.unflatten(0, (2, 3))
+        args = (*x4, *W, 2, m4)
+        out, w = _call_or_name(student, args, plain, hint)
+        exp_out, exp_w = torch_mha(x_q, x_k, x_v, *W, 2, m)
+        expect_close(
+            out, exp_out.unflatten(0, (2, 3)), what="the output", mistakes=mha_mistakes(*args)
+        )
+        expect_close(
+            w,
+            exp_w.unflatten(0, (2, 3)),
+            what="the weights",
+            mistakes=mha_mistakes(*args, which="weights"),
+        )
+
+
+def test_causal_mask_without_batch_dims(student):
+    """a 2-D (L, L) causal mask is shared by every batch element and head, also when num_heads == L"""
+    for L, h, seed in ((4, 4, 5), (5, 2, 6)):  # with num_heads == L a head axis at dim 1 still runs
+        args = mha_inputs(B=3, L_q=L, L_k=L, d_model=8, seed=seed)
+        causal = torch.ones(L, L, dtype=torch.bool).tril()
+        out, w = _call_or_name(student, (*args, h, causal), (*args, h), MASK_AXIS_AT_1)
+        exp_out, exp_w = torch_mha(*args, h, causal.expand(3, L, L))
+        expect_close(
+            out, exp_out, what="the causally masked output", mistakes=mha_mistakes(*args, h, causal)
+        )
+        expect_close(
+            w,
+            exp_w,
+            what="the causally masked weights",
+            mistakes=mha_mistakes(*args, h, causal, which="weights"),
+        )
+        check(
+            bool((w[..., ~causal] == 0).all()),
+            "a query must give exactly 0 weight to later keys, in every head",
+        )

@@ -20,14 +20,13 @@ def causal_mask(L):
 
 def multi_head_attention(query, key, value, W_q, W_k, W_v, W_o, num_heads, mask=None):
     dtype = query.dtype
-    B, L_q, d = query.shape
-    L_k = key.shape[1]
+    *batch, L_q, d = query.shape
     dh = d // num_heads
-    split = lambda x, L: x.double().view(B, L, num_heads, dh).permute(0, 2, 1, 3)  # noqa: E731
-    Q, K, V = split(query @ W_q.T, L_q), split(key @ W_k.T, L_k), split(value @ W_v.T, L_k)
-    m = None if mask is None else (mask[:, None] if mask.dim() == 3 else mask)
+    split = lambda x: x.double().unflatten(-1, (num_heads, dh)).movedim(-2, -3)  # noqa: E731
+    Q, K, V = split(query @ W_q.T), split(key @ W_k.T), split(value @ W_v.T)
+    m = None if mask is None else (mask.unsqueeze(-3) if mask.dim() >= 3 else mask)
     o, w = scaled_dot_product_attention(Q, K, V, m)
-    return (o.permute(0, 2, 1, 3).reshape(B, L_q, d).to(dtype) @ W_o.T), w.to(dtype)
+    return (o.movedim(-3, -2).reshape(*batch, L_q, d).to(dtype) @ W_o.T), w.to(dtype)
 
 
 def sinusoidal_positional_encoding(L, d):

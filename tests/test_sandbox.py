@@ -43,9 +43,12 @@ def test_layers_in_force_are_reported(zygote):
         "pid_namespace",
         "net_namespace",
         "mount_namespace",
+        "ipc_namespace",
+        "memory_cgroup",
         "rlimits",
         "unprivileged_user",
         "landlock",
+        "seccomp",
     }
     if landlock.abi_version():
         assert w.layers["landlock"] >= 1

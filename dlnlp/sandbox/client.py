@@ -70,6 +70,16 @@ class Worker:
         self.sock.close()
 
 
+# what the zygote (and so every worker: its /proc/self/environ too) gets of the grader's
+# environment: nothing else, so no token or path the grader was started with reaches a student
+_PASSED_ON = ("PYTHONPATH", "DLNLP_SANDBOX_USER")
+
+
+def sandbox_environment() -> dict[str, str]:
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONNOUSERSITE": "1"}
+    return env | {k: os.environ[k] for k in _PASSED_ON if k in os.environ}
+
+
 class Zygote:
     """A warm parent process that forks isolated workers. Use as a context manager."""
 
@@ -81,6 +91,7 @@ class Zygote:
             [sys.executable, "-m", "dlnlp.sandbox.zygote", str(theirs.fileno())],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
+            env=sandbox_environment(),
         )
         theirs.close()
         self.ctrl = ours

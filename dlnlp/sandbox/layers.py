@@ -10,7 +10,11 @@ Each layer is tried and recorded; what is missing is reported, never silently as
 | unprivileged_user   | grader started as root        | student code runs as `nobody`: no ptrace, no kill |
 | landlock            | Linux >= 5.13 with Landlock   | reads only the Python/torch install; no TCP;      |
 |                     |                               | (ABI >= 6) no signals to processes outside        |
-| rlimits             | always                        | address space, CPU seconds, file size, processes  |
+| ipc_namespace       | root, or user namespaces      | SysV IPC objects die with the worker              |
+| memory_cgroup       | a writable memory cgroup      | all memory counted: memfd, tmpfs, shm (cgroup.py) |
+| rlimits             | always                        | address space, CPU seconds, file size, processes, |
+|                     |                               | open files                                        |
+| seccomp             | x86_64 or aarch64             | no memfd, SysV shm or message queues; native ABI  |
 
 With none of the namespace layers and no Landlock, a worker can read what the grader's user can
 read: run the grader as root (Gradescope does) or on a kernel with Landlock.
@@ -22,14 +26,17 @@ import ctypes
 import os
 import pwd
 import resource
+import shutil
 import site
 import sys
 from pathlib import Path
 
-from dlnlp.sandbox import landlock
+from dlnlp.sandbox import landlock, seccomp
 
 _libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x10000000, 0x20000000, 0x40000000
+CLONE_NEWIPC = 0x08000000
+_MNT_DETACH = 2
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 1, 2, 4, 8, 16384, 1 << 18
 _MS_BIND = 4096
 _PR_SET_PDEATHSIG = 1
@@ -59,19 +66,27 @@ def unshare_namespaces() -> dict[str, bool]:
 
     The pid namespace applies to this process's *next* child, which becomes its pid 1.
     """
-    flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS
+    flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC
     uid, gid = os.getuid(), os.getgid()
     if os.geteuid() != 0:
         flags |= CLONE_NEWUSER
+    names = ["pid_namespace", "net_namespace", "mount_namespace", "ipc_namespace"]
     try:
         _errno_call(_libc.unshare(flags), "unshare")
     except OSError:
-        return {"pid_namespace": False, "net_namespace": False, "mount_namespace": False}
+        return dict.fromkeys(names, False)
     if flags & CLONE_NEWUSER:  # map ourselves to ourselves, so file ownership reads the same
         Path("/proc/self/setgroups").write_text("deny")
         Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
         Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
-    return {"pid_namespace": True, "net_namespace": True, "mount_namespace": True}
+    return dict.fromkeys(names, True)
+
+
+def remove_scratch(scratch: str) -> None:
+    """In the launcher, after its worker exited: unmount the worker's tmpfs (mounted in this
+    mount namespace only), then remove the folder beneath it, which the host can see."""
+    _libc.umount2(scratch.encode(), _MNT_DETACH)
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -170,6 +185,8 @@ def apply_limits(memory_mb: int, cpu_seconds: int, nproc: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 2**20, 64 * 2**20))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # each open pipe may hold up to 1 MB of kernel memory that no other limit counts
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
     if nproc is not None:  # counts every process of the uid: only safe for a dedicated user
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
 
@@ -228,4 +245,5 @@ def isolate(
         layers["landlock"] = landlock.restrict_self(readable, [scratch])
     except OSError:
         layers["landlock"] = 0
+    layers["seccomp"] = seccomp.install()
     return layers

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import signal
 import socket
 import sys
@@ -25,11 +24,12 @@ import tempfile
 
 import torch
 
-from dlnlp.sandbox import codec, guards, layers, worker
+from dlnlp.sandbox import cgroup, codec, guards, layers, worker
 
 
-def _launch(conn: socket.socket, settings: dict, zygote: int) -> None:
-    """In the forked launcher: namespaces, then the worker as their pid 1. Never returns."""
+def _launch(conn: socket.socket, settings: dict, zygote: int, cgroups) -> None:
+    """In the forked launcher: namespaces and a memory cgroup, then the worker as their pid 1.
+    Never returns."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
@@ -38,6 +38,9 @@ def _launch(conn: socket.socket, settings: dict, zygote: int) -> None:
         layers.die_with_parent(zygote)
         namespaces = layers.unshare_namespaces()
         scratch = tempfile.mkdtemp(prefix="dlnlp-worker-")
+        limit = cgroup.limit_bytes(settings["memory_mb"])
+        group = cgroups and cgroup.create(cgroups, os.path.basename(scratch), limit)
+        namespaces["memory_cgroup"] = bool(group)
         ready_r, ready_w = os.pipe()
         pid = os.fork()
         if pid == 0:
@@ -47,12 +50,16 @@ def _launch(conn: socket.socket, settings: dict, zygote: int) -> None:
             layers.die_with_parent()
             worker.main(conn, settings, namespaces, scratch)
         os.close(ready_r)
+        if group:
+            cgroup.add(group, pid)  # before it runs: a failure here kills it (finally)
         codec.send(conn, {"worker_pid": pid})
         conn.close()
         os.write(ready_w, b"1")
         os.close(ready_w)
         os.waitpid(pid, 0)
-        shutil.rmtree(scratch, ignore_errors=True)
+        layers.remove_scratch(scratch)
+        if group:
+            cgroup.remove(group)
     finally:
         os._exit(0)
 
@@ -83,6 +90,7 @@ def main() -> None:
     torch.set_num_threads(1)  # one core per worker; parallelism comes from more workers
     _warm_up()
     missing = guards.install(settings["banned"])
+    cgroups = cgroup.find_parent()
     ctrl.send(json.dumps({"ready": True, "missing": missing}).encode())
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # launchers are reaped automatically
     # more control channels may be opened (one per parallel grader, {"op": "channel"}); each is
@@ -111,7 +119,7 @@ def main() -> None:
             if pid == 0:
                 for c in channels:
                     c.close()
-                _launch(conn, request, zygote)
+                _launch(conn, request, zygote, cgroups)
             conn.close()
             chan.send(json.dumps({"pid": pid}).encode())
 

@@ -9,12 +9,14 @@ import copy
 
 import nbformat
 
+from dlnlp.parsing import parse
+
 
 def split_functions(code: str, classes: set[str] = frozenset()) -> dict[str, str]:
     """Module source -> {function: the module's other statements (imports, classes) + that function}.
 
     A class named in `classes` (a graded class, with its own cell) is an item like a function."""
-    tree = ast.parse(code)
+    tree = parse(code)
 
     def item(n: ast.stmt) -> bool:
         return isinstance(n, ast.FunctionDef) or (isinstance(n, ast.ClassDef) and n.name in classes)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import nbformat
 
+from dlnlp.parsing import parse
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
@@ -42,7 +44,7 @@ def reference_bodies(solution: Path) -> dict[str, Reference | dict[str, Referenc
     source = solution.read_text()
     lines = source.splitlines()
     out: dict[str, Reference | dict[str, Reference]] = {}
-    for node in ast.parse(source, str(solution)).body:
+    for node in parse(source, str(solution)).body:
         if isinstance(node, ast.FunctionDef):
             out[node.name] = _body(node, lines, str(solution))
         elif isinstance(node, ast.ClassDef):
@@ -93,7 +95,7 @@ def splice_class_cell(source: str, cls: str, methods: dict[str, Reference], wher
     text = "\n".join(lines)
     try:
         cell_cls = next(
-            n for n in ast.parse(text).body if isinstance(n, ast.ClassDef) and n.name == cls
+            n for n in parse(text).body if isinstance(n, ast.ClassDef) and n.name == cls
         )
     except (SyntaxError, StopIteration):
         raise SpliceError(
@@ -128,7 +130,7 @@ def splice_cell(source: str, function: str, reference: Reference, where: str) ->
     text = "\n".join(_fill(lines, *regions[0], reference[1]))
     try:
         cell_def = next(
-            n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == function
+            n for n in parse(text).body if isinstance(n, ast.FunctionDef) and n.name == function
         )
     except (SyntaxError, StopIteration):
         raise SpliceError(

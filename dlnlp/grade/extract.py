@@ -16,6 +16,8 @@ from pathlib import Path
 
 import nbformat
 
+from dlnlp.parsing import parse
+
 _LOADABLE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _CONSTANT_NODES = (
     ast.Constant,
@@ -48,8 +50,22 @@ class Cell:
 
 
 @dataclass
+class Kept:
+    """One kept top-level statement: where it is (for messages) and its tree (for checks)."""
+
+    filename: str  # "<cell N>"
+    index: int  # its index in the cell's body (Cell.keep)
+    node: ast.stmt
+
+    @property
+    def where(self) -> str:
+        return f"{self.filename[1:-1]}, line {self.node.lineno}"
+
+
+@dataclass
 class Extracted:
     cells: list[Cell] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)  # every statement the worker will run
     defs: dict[str, ast.FunctionDef] = field(default_factory=dict)  # graded function -> its def
     module_level: list[ast.stmt] = field(default_factory=list)  # kept imports and constants
     defined: set[str] = field(default_factory=set)  # every top-level function and class name
@@ -59,6 +75,15 @@ class Extracted:
 
     def to_wire(self) -> list[dict]:
         return [vars(c) for c in self.cells]
+
+    def drop(self, kept: Kept) -> None:
+        """Never load `kept` (a graded def is listed twice: in its cell and again at the end)."""
+        for cell in self.cells:
+            if cell.filename == kept.filename and kept.index in cell.keep:
+                cell.keep.remove(kept.index)
+        self.kept = [k for k in self.kept if k is not kept]
+        if kept.node in self.module_level:
+            self.module_level.remove(kept.node)
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -131,7 +156,7 @@ def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
         filename = f"<cell {number}>"
         grade_id = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
         try:
-            body = ast.parse(source, filename).body
+            body = parse(source, filename).body
         except (SyntaxError, ValueError) as e:
             line = getattr(e, "lineno", None)
             out.problems.append(
@@ -147,6 +172,7 @@ def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
         out.cells.append(loaded)
         for i in keep:
             stmt = body[i]
+            out.kept.append(Kept(filename, i, stmt))
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 out.defined.add(stmt.name)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

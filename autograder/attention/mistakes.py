@@ -106,9 +106,9 @@ HEAD_AXIS_AT_1 = (
     "(transpose(-3, -2)), not to dim 1"
 )
 MASK_AXIS_AT_1 = (
-    "a mask with batch dims gets its head axis at dim -3, just before L_q (unsqueeze(-3), not "
-    "unsqueeze(1)); a 2-D (L_q, L_k) mask such as the causal mask already broadcasts over the "
-    "batch and head axes as it is"
+    "the mask's head axis goes at dim -3, just before L_q (unsqueeze(-3)), not at dim 1: "
+    "unsqueeze(1) turns a 2-D (L, L) causal mask into (L, 1, L), which lines its rows up with "
+    "the heads (a 2-D mask broadcasts over the batch and the heads as it is)"
 )
 
 

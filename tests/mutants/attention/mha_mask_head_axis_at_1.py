@@ -2,7 +2,7 @@
 a 2-D (L, L) causal mask becomes (L, 1, L), wrong when num_heads == L (a crash otherwise).
 
 target: multi_head_attention
-hint: a 2-D (L_q, L_k) mask such as the causal mask already broadcasts
+hint: lines its rows up with the heads
 unaffected: scaled_dot_product_attention, causal_mask, sinusoidal_positional_encoding
 """
 import torch

@@ -22,6 +22,7 @@ from dlnlp.results import Results
 from dlnlp.sandbox import codec, layers
 from dlnlp.sandbox.client import Spawner, Zygote
 
+GRADER_HEADROOM_MB = 1024  # address space a grader process may add to what it was forked with
 GradeOne = Callable[[Spawner, int], Results]  # (its zygote channel, task index) -> Results
 
 
@@ -37,6 +38,10 @@ def _child(sock: socket.socket, spawner: Spawner, grade_one: GradeOne, parent: i
     code = 0
     try:
         layers.die_with_parent(parent)
+        # a grader holds one student's replies at a time (each bounded by the codec): past this,
+        # a MemoryError costs that student's grade (an internal error, retried by a re-run),
+        # never the batch or the machine
+        layers.limit_address_space(GRADER_HEADROOM_MB)
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: stop at once; the parent reports
         while True:
             try:

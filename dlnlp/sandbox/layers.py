@@ -171,8 +171,8 @@ def _closed_ancestor(path: str) -> bool:
     return any(not a.stat().st_mode & 0o001 for a in Path(path).parents)
 
 
-def apply_limits(memory_mb: int, cpu_seconds: int, nproc: int | None) -> None:
-    """Address space = what the forked process already maps + `memory_mb`."""
+def limit_address_space(memory_mb: int) -> None:
+    """Address space = what this (forked) process already maps + `memory_mb`."""
     vm_kb = int(
         next(
             line
@@ -182,6 +182,11 @@ def apply_limits(memory_mb: int, cpu_seconds: int, nproc: int | None) -> None:
     )
     cap = vm_kb * 1024 + memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def apply_limits(memory_mb: int, cpu_seconds: int, nproc: int | None) -> None:
+    """Address space = what the forked process already maps + `memory_mb`; CPU, files."""
+    limit_address_space(memory_mb)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 2**20, 64 * 2**20))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

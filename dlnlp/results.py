@@ -88,14 +88,43 @@ class Results(BaseModel):
             found.add("internal error")
         return found
 
-    def summary(self) -> str:
-        """The student-facing summary at the top of the feedback."""
-        lines = [f"{self.assignment}: {points(self.score)} / {points(self.max_score)} points."]
-        lines += [
-            f"- {f.name}: {points(f.score)} / {points(f.max_score)} ({f.passed}/{f.total} checks passed)"
-            + "".join(f"\n    {n}" for n in f.notes)
-            for f in self.functions
-        ]
+    def summary(self, shown: Callable[[TestResult], bool] | None = None, total: bool = True) -> str:
+        """The student-facing summary at the top of the feedback and of Gradescope's page.
+
+        `shown(test)`: is the test visible to the student from the start (default: all are)?
+        Only those are counted, since a count over a test shown later ("5/6 checks passed")
+        tells that it failed; a function's notes (a timeout, a crash) may come from any of its
+        tests, so they are said only when all its tests are shown. `total`: give the score.
+        """
+        first = (
+            f"{points(self.score)} / {points(self.max_score)} points."
+            if total
+            else "the score is shown when your results are released."
+        )
+        lines = [f"{self.assignment}: {first}"]
+        held_back = False
+        for f in self.functions:
+            mine = [t for t in self.tests if t.function == f.name]
+            seen = [t for t in mine if shown is None or shown(t)]
+            if len(seen) == len(mine):
+                lines.append(
+                    f"- {f.name}: {points(f.score)} / {points(f.max_score)} "
+                    f"({f.passed}/{f.total} checks passed)" + "".join(f"\n    {n}" for n in f.notes)
+                )
+                continue
+            held_back = True
+            lines.append(
+                f"- {f.name}: {points(sum(t.score for t in seen))} / "
+                f"{points(sum(t.max_score for t in seen))} "
+                f"({sum(t.status == 'passed' for t in seen)}/{len(seen)} checks passed)"
+                if seen
+                else f"- {f.name}: its checks are listed on their own once shown"
+            )
+        if held_back:
+            lines.append(
+                "Counted here: the checks shown from the start; the others are listed on their"
+                " own once shown."
+            )
         lines += [f"Note: {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -104,7 +133,9 @@ class Results(BaseModel):
     ) -> dict:
         """Gradescope's results.json: https://gradescope-autograders.readthedocs.io/en/latest/specs/
 
-        `visibility(test)` gives each test's visibility; `default` the submission's.
+        `visibility(test)` gives each test's visibility; `default` the submission's. The
+        top-level output counts only the tests that are `visible`, and gives the score only when
+        the submission is (Gradescope shows the rest later, each entry on its own).
         """
         tests = []
         for t in self.tests:
@@ -122,7 +153,10 @@ class Results(BaseModel):
         data = {
             "score": self.score,
             "execution_time": round(self.execution_time, 3),
-            "output": self.summary(),
+            "output": self.summary(
+                shown=None if visibility is None else (lambda t: visibility(t) == "visible"),
+                total=default in (None, "visible"),
+            ),
             "tests": tests,
         }
         if default is not None:

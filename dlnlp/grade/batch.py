@@ -11,6 +11,7 @@ loses nothing already graded and the same command resumes it.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import logging
 import time
 import traceback
@@ -30,9 +31,10 @@ from dlnlp.grade.resume import Fingerprint, Grading, Record, load_record, merge,
 from dlnlp.grade.session import Session, StudentProxy
 from dlnlp.grade.static_check import banned_uses
 from dlnlp.render.feedback import write_feedback
-from dlnlp.render.grades_csv import write_grades_csv
+from dlnlp.render.grades_csv import write_grades_csv, write_student_ids
 from dlnlp.render.gradescope import write_results_json
 from dlnlp.render.progress import Progress
+from dlnlp.render.table import printable
 from dlnlp.results import Results, points
 from dlnlp.sandbox.client import Spawner, Zygote
 
@@ -233,10 +235,15 @@ def _grade_submissions(
             f"--only {', '.join(unknown)}: not a graded function of {assignment_id} "
             f"({', '.join(a.functions)})"
         )
+    if options.students is not None:  # --student takes an id or the name it came from
+        ids = {s.student for s in submissions}
+        by_name = {s.original: s.student for s in submissions}
+        wanted = [x if x in ids else by_name.get(x, x) for x in options.students]
+        options = dataclasses.replace(options, students=wanted)
     missing = sorted(set(options.students or []) - {s.student for s in submissions})
     if missing:
         raise CollectError(
-            f"--student {', '.join(missing)}: no such submission among the paths given"
+            f"--student {printable(', '.join(missing))}: no such submission among the paths given"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(out_dir / "grading.log", mode="a")
@@ -244,10 +251,31 @@ def _grade_submissions(
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     try:
+        _report_ids(submissions, out_dir)
         return _grade_all(a, course, submissions, out_dir, options, zygote)
     finally:
         log.removeHandler(handler)
         handler.close()
+
+
+def _report_ids(submissions: list[Submission], out_dir: Path) -> None:
+    """OUT/student-ids.csv (every id and the name and path it comes from), and a log line for
+    each name that was not a safe id as it was."""
+    write_student_ids(
+        [(s.student, s.original, s.path) for s in submissions], out_dir / "student-ids.csv"
+    )
+    renamed = [s for s in submissions if s.student != s.original]
+    for s in renamed:
+        log.info(
+            "student id %s for %s (%s)", s.student, printable(s.original), printable(str(s.path))
+        )
+    if renamed:
+        log.warning(
+            "%d submission names are not safe ids (control characters, spaces, a leading dot, "
+            "a name of the batch's own files...): their ids are in %s",
+            len(renamed),
+            out_dir / "student-ids.csv",
+        )
 
 
 def _plan(
@@ -331,9 +359,16 @@ def _grade_all(
 
     def done(task: _Task, results: Results | None, error: str) -> None:
         if results is None:  # our failure, not the student's: say so, keep no record (retry)
-            log.error("internal error grading %s:\n%s", task.sub.path, error)
+            log.error(
+                "internal error grading %s:\n%s",
+                printable(str(task.sub.path)),
+                "\n".join(map(printable, error.splitlines())),
+            )
             results = internal_error(a, task.sub, error.strip().splitlines()[-1][:200])
-            write_outputs(results, out_dir)
+            try:
+                write_outputs(results, out_dir)
+            except OSError as e:  # e.g. the folder is not writable: that student's row says it
+                log.error("could not write the results of %s: %s", task.sub.student, e)
         graded[results.student] = results
         bar.update(results)
         log.info(
@@ -343,7 +378,7 @@ def _grade_all(
             task.sub.student,
             points(results.score),
             points(results.max_score),
-            results.status_message(),
+            printable(results.status_message()),
         )
 
     try:

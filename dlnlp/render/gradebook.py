@@ -89,16 +89,19 @@ def record_scores(root: Path, assignment_id: str, results: list[Results]) -> Non
     with open_gradebook(root, assignment_id) as (gb, assignment, coursedir):
         notebook = _notebook(assignment, assignment_id, root)
         cells = next(nb for nb in assignment.notebooks if nb.name == notebook).grade_cells
+        names = _nbgrader_ids(coursedir)
         for r in results:
-            submitted = Path(coursedir.format_path("submitted", r.student, assignment_id))
+            # nbgrader's own id (its submitted/ folder), which dlnlp's id maps from
+            student = names.get(r.student, r.student)
+            submitted = Path(coursedir.format_path("submitted", student, assignment_id))
             stamp = submitted / "timestamp.txt"
             extra = {"timestamp": parse_utc(stamp.read_text().strip())} if stamp.is_file() else {}
-            gb.update_or_create_student(r.student)
-            gb.update_or_create_submission(assignment_id, r.student, **extra)
+            gb.update_or_create_student(student)
+            gb.update_or_create_submission(assignment_id, student, **extra)
             scores = {f"check_{f.name}": f.score for f in r.functions}
             answers = _answers(submitted / f"{notebook}.ipynb")
             for cell in cells:
-                grade = gb.find_grade(cell.name, notebook, assignment_id, r.student)
+                grade = gb.find_grade(cell.name, notebook, assignment_id, student)
                 if cell.name.startswith("check_"):
                     # an unreadable notebook has no functions: it scores 0 on each
                     grade.auto_score = scores.get(cell.name, 0.0)
@@ -106,12 +109,22 @@ def record_scores(root: Path, assignment_id: str, results: list[Results]) -> Non
                 else:  # a written answer: for a person to grade
                     grade.auto_score = None
                     grade.needs_manual_grade = True
-                    comment = gb.find_comment(cell.name, notebook, assignment_id, r.student)
+                    comment = gb.find_comment(cell.name, notebook, assignment_id, student)
                     answer = answers.get(cell.name)
                     unchanged = answer is None or _unchanged(answer, compute_checksum)
                     comment.auto_comment = "No response." if unchanged else None
             gb.db.commit()
-            _publish(coursedir, root, r, assignment_id, notebook, submitted)
+            _publish(coursedir, student, r, assignment_id, notebook, submitted)
+
+
+def _nbgrader_ids(coursedir) -> dict[str, str]:
+    """dlnlp's student id -> nbgrader's, for each folder of submitted/ (a name such as
+    "José" or ".bob" is graded under a safe id of its own: see `collect.student_id`)."""
+    from dlnlp.grade.collect import student_id
+
+    folder = Path(coursedir.root) / coursedir.submitted_directory
+    names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return {student_id(name): name for name in names}
 
 
 def _answers(path: Path) -> dict:
@@ -137,17 +150,19 @@ def _unchanged(cell, compute_checksum) -> bool:
         return False
 
 
-def _publish(coursedir, root: Path, r: Results, assignment_id: str, notebook: str, submitted: Path):
+def _publish(
+    coursedir, student: str, r: Results, assignment_id: str, notebook: str, submitted: Path
+):
     """Where nbgrader looks next: autograded/ (formgrader shows it for manual grading) and
     feedback/ (`nbgrader release_feedback` hands it to the student)."""
-    autograded = Path(coursedir.format_path("autograded", r.student, assignment_id))
+    autograded = Path(coursedir.format_path("autograded", student, assignment_id))
     if submitted.is_dir():
         # the submission as handed in: the student's code never runs here, so unlike nbgrader's
         # autograde there are no fresh outputs to add
         shutil.copytree(submitted, autograded, dirs_exist_ok=True)
     from dlnlp.render.feedback import render_feedback
 
-    feedback = Path(coursedir.format_path("feedback", r.student, assignment_id))
+    feedback = Path(coursedir.format_path("feedback", student, assignment_id))
     feedback.mkdir(parents=True, exist_ok=True)
     atomic_write(feedback / f"{notebook}.html", render_feedback(r))
     if (submitted / "timestamp.txt").is_file():

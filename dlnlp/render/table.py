@@ -7,6 +7,13 @@ import statistics
 from dlnlp.results import Results, points
 
 
+def printable(text: str) -> str:
+    """`text` with every control or invisible formatting character (ESC, CR, newline, bidi
+    overrides) written as its escape: a student's name or message cannot move the cursor,
+    clear the terminal or forge a row of the table or the log."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def grade_table(all_results: list[Results], functions: list[str], width: int = 60) -> str:
     headers = ["student", *functions, "total", "status"]
     rows = []
@@ -14,10 +21,10 @@ def grade_table(all_results: list[Results], functions: list[str], width: int = 6
         by_fn = {f.name: f"{points(f.score)}/{points(f.max_score)}" for f in r.functions}
         rows.append(
             [
-                r.student,
+                printable(r.student),
                 *(by_fn.get(fn, "-") for fn in functions),
                 f"{points(r.score)}/{points(r.max_score)}",
-                r.status_message()[:width],
+                printable(r.status_message())[:width],
             ]
         )
     return _columns(headers, rows)

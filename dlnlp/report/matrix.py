@@ -4,11 +4,10 @@ analysis (item difficulty, which tests fail together); grades.csv stays the grad
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from dlnlp.render import atomic_write
+from dlnlp.render.grades_csv import csv_text
 from dlnlp.report.stats import key_of
 from dlnlp.results import Results
 
@@ -28,14 +27,13 @@ def columns(results: list[Results]) -> list[str]:
 
 def write_matrix(results: list[Results], path: Path) -> Path:
     keys = columns(results)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["student", *keys, "total"])
+    rows: list[list[str]] = [["student", *keys, "total"]]
     for r in sorted(results, key=lambda r: r.student):
         scored = {key_of(t): t.score for t in r.tests}
         # an empty cell: that test was not run for this student (not the same as 0 points)
-        writer.writerow(
+        rows.append(
             [r.student, *(cell(scored[k]) if k in scored else "" for k in keys), cell(r.score)]
         )
-    atomic_write(path, buf.getvalue())
+    # csv_text: no cell a spreadsheet would run as a formula (ids of records from older runs)
+    atomic_write(path, csv_text(rows))
     return path

@@ -189,9 +189,11 @@ def test_the_terminal_shows_no_control_characters(batch):
     )
 
 
-def test_a_write_error_costs_only_that_student(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2], ids=["serial", "pool"])
+def test_a_write_error_costs_only_that_student(tmp_path, jobs):
     """A student's output folder that is a file, or a results.json that is a folder: that
-    student gets an internal-error row, the batch goes on and grades the others."""
+    student gets an internal-error row, the batch goes on and grades the others (serially,
+    and in the pool, where the grader process fails and the parent writes the error)."""
     subs = tmp_path / "in"
     subs.mkdir()
     for name in ("bob", "carol", "dave"):
@@ -200,7 +202,9 @@ def test_a_write_error_costs_only_that_student(tmp_path):
     out.mkdir()
     (out / "bob").write_text("not a folder")
     (out / "carol" / "results.json").mkdir(parents=True)
-    results = grade_batch(COURSE, "attention", [subs], out, Options(jobs=1, only=["causal_mask"]))
+    results = grade_batch(
+        COURSE, "attention", [subs], out, Options(jobs=jobs, only=["causal_mask"])
+    )
     by_id = {r.student: r for r in results}
     assert by_id["dave"].score == by_id["dave"].max_score > 0
     rows = {row["student"]: row for row in csv.DictReader((out / "grades.csv").open())}
@@ -255,3 +259,22 @@ def test_an_nbgrader_student_keeps_their_nbgrader_id_in_the_gradebook(tmp_path):
     subs = collect([tmp_path / "submitted"], "attention")
     assert {names[s.student] for s in subs} == {"José Núñez", ".bob", "ok"}
     assert Submission("ok", tmp_path).student == "ok"
+
+
+def test_student_takes_the_name_as_submitted_or_its_id(batch):
+    """`--student "a b"` regrades the student whose file is "a b.ipynb" (id a-b~...), and only
+    that one; `--student <id>` does the same."""
+    results, folder = batch
+    sid = student_id("a b")
+    log = folder / "out" / "grading.log"
+    for wanted in ("a b", sid):
+        before = log.read_text().count(f"[1/1] {sid}: 10/10 ok")
+        again = grade_batch(
+            COURSE,
+            "attention",
+            [folder / "in"],
+            folder / "out",
+            Options(jobs=1, students=[wanted], only=["causal_mask"]),
+        )
+        assert len(again) == len(results)
+        assert log.read_text().count(f"[1/1] {sid}: 10/10 ok") == before + 1

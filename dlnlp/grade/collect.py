@@ -32,7 +32,8 @@ def student_id(name: str) -> str:
     """`name` itself when it is a safe id, else a slug of it + "~" + a hash of the whole name.
 
     Stable (a resumed batch finds the same folder) and one-to-one: a safe id never holds "~",
-    every mapped id does, and two mapped names differ in their hash."""
+    every mapped id does, and two mapped names differ in their hash (were two 40-bit hashes
+    ever to meet, `collect` refuses the pair before grading starts)."""
     if SAFE_ID.fullmatch(name) and name.casefold() not in RESERVED:
         return name
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()

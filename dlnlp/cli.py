@@ -240,15 +240,17 @@ def report(out_dir: Path, report_dir: Path | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for <student>.pdf.",
 )
-def written(assignment: str, paths: tuple[Path, ...], out_dir: Path) -> None:
+@root_option
+def written(assignment: str, paths: tuple[Path, ...], out_dir: Path, root: Path | None) -> None:
     """Export each student's written answers to OUT/<student>.pdf, one question per page,
-    for manual grading (e.g. a Gradescope PDF assignment). Needs the pdf extra and Chromium."""
+    for manual grading (e.g. a Gradescope PDF assignment). The questions are the release's.
+    Needs the pdf extra and Chromium."""
     from dlnlp.grade.collect import CollectError
     from dlnlp.written.export import export_written
     from dlnlp.written.pdf import PdfError
 
     try:
-        exported = export_written(assignment, list(paths), out_dir)
+        exported = export_written(assignment, list(paths), out_dir, _course(root))
     except (CollectError, PdfError) as e:
         raise click.ClickException(str(e)) from None
     for e in exported:

@@ -1,63 +1,98 @@
-"""A submitted notebook -> a notebook of its written questions and the student's answers only.
+"""The release's written questions, and a submitted notebook's answers to them.
 
-A written answer is an nbgrader manually graded markdown cell (`grade` and `solution` true);
-its question is the markdown cell just before it. Code, outputs and the rest of the notebook
-stay out: the PDF is for grading the prose, one question per page so that Gradescope's page
-matching lines up with the rubric.
+A written answer is an nbgrader manually graded markdown cell (`grade` and `solution` true,
+grade_id `written_<slug>`); its question is the locked cell `written_<slug>_question`. The
+questions always come from the release: a student who edited or deleted a question cell still
+gets the release's text. The student's notebook gives only the answers, found by grade_id and
+read as plain text: it is untrusted, so anything malformed reads as "no answer".
 """
 
 from __future__ import annotations
 
-import nbformat
+import json
+from pathlib import Path
 
-# nbconvert turns cell tags into classes: the page breaks and the answers' style hang on them
-QUESTION_TAG, ANSWER_TAG = "dlnlp-question", "dlnlp-answer"
+from dlnlp.written.page import Shown
+
 UNANSWERED = "YOUR ANSWER HERE"
+NO_ANSWER = "*(no answer)*"
+# a notebook is read whole to find its answers: past this size it is refused, not read
+MAX_NOTEBOOK_BYTES = 64 * 2**20
 
 
-def _nbgrader(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
+class Unreadable(Exception):
+    """The submitted notebook cannot be read; the message says why (never its contents)."""
 
 
-def is_written_answer(cell) -> bool:
+def _cells(nb: object) -> list[dict]:
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    return [c for c in cells if isinstance(c, dict)] if isinstance(cells, list) else []
+
+
+def _nbgrader(cell: dict) -> dict:
+    meta = cell.get("metadata")
+    found = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def _source(cell: dict) -> str:
+    """A cell's text: a string, or a list of strings (nbformat's on-disk form); else empty."""
+    src = cell.get("source", "")
+    if isinstance(src, list) and all(isinstance(s, str) for s in src):
+        return "".join(src)
+    return src if isinstance(src, str) else ""
+
+
+def is_written_answer(cell: dict) -> bool:
     meta = _nbgrader(cell)
     return cell.get("cell_type") == "markdown" and bool(meta.get("grade") and meta.get("solution"))
 
 
-def written_questions(nb: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
-    """[(grade_id, question markdown, answer markdown)] in notebook order."""
+def written_questions(release: dict) -> list[tuple[str, str]]:
+    """[(grade_id, question markdown)] of the release notebook, in its order."""
+    cells = _cells(release)
+    by_id = {_nbgrader(c).get("grade_id"): _source(c) for c in cells}
     found = []
-    for i, cell in enumerate(nb.cells):
+    for i, cell in enumerate(cells):
         if is_written_answer(cell):
-            before = nb.cells[i - 1] if i > 0 else None
-            question = (
-                before.source if before is not None and before.cell_type == "markdown" else ""
-            )
-            found.append((_nbgrader(cell).get("grade_id", f"cell-{i}"), question, cell.source))
+            grade_id = str(_nbgrader(cell).get("grade_id", f"cell-{i}"))
+            # the locked question cell; an older release without one: the cell just before
+            before = _source(cells[i - 1]) if i > 0 else ""
+            found.append((grade_id, by_id.get(f"{grade_id}_question", before)))
     return found
 
 
-def title_cell(student: str, title: str, note: str = "") -> nbformat.NotebookNode:
-    text = f"# {title}: written answers\n\nStudent: **{student}**"
-    return nbformat.v4.new_markdown_cell(text + (f"\n\n{note}" if note else ""))
+def read_release(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
-def answers_notebook(nb: nbformat.NotebookNode, student: str, title: str) -> nbformat.NotebookNode:
-    """The notebook the PDF is rendered from: a title, then each question and its answer."""
-    out = nbformat.v4.new_notebook()
-    out.cells.append(title_cell(student, title))
-    for grade_id, question, answer in written_questions(nb):
-        if not answer.strip() or answer.strip() == UNANSWERED:
-            answer = "*(no answer)*"
-        # untrusted: no raw HTML (a tag cannot open without "<"); "<" in maths still shows
-        answer = answer.replace("<", "&lt;")
-        cell = nbformat.v4.new_markdown_cell(question, metadata={"tags": [QUESTION_TAG]})
-        out.cells += [
-            cell,
-            nbformat.v4.new_markdown_cell(
-                answer, metadata={"tags": [ANSWER_TAG], "grade_id": grade_id}
-            ),
-        ]
-    for i, cell in enumerate(out.cells):  # fixed ids: nbformat would make random ones
-        cell.id = f"written-{i}"
-    return out
+def read_submission(path: Path) -> dict:
+    """The submitted notebook as JSON, or Unreadable (missing, too big, not JSON)."""
+    try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise Unreadable(f"{path.name}: larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
+        nb = json.loads(path.read_bytes())
+    except Unreadable:
+        raise
+    except (OSError, ValueError, RecursionError) as e:
+        raise Unreadable(
+            f"{path.name}: {'NotJSONError' if isinstance(e, ValueError) else type(e).__name__}"
+        ) from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise Unreadable(f"{path.name}: not a notebook")
+    return nb
+
+
+def answered(text: str) -> bool:
+    return text.strip() not in ("", UNANSWERED)
+
+
+def student_answers(nb: dict, questions: list[tuple[str, str]]) -> list[Shown]:
+    """Each release question with the student's answer: the first answered cell carrying its
+    grade_id (a student may have copied the cell), else "(no answer)"."""
+    texts: dict[str, str] = {}
+    for cell in _cells(nb):
+        grade_id, text = _nbgrader(cell).get("grade_id"), _source(cell)
+        if isinstance(grade_id, str) and answered(text):
+            texts.setdefault(grade_id, text)
+    return [Shown(g, question, texts.get(g, NO_ANSWER)) for g, question in questions]

@@ -22,7 +22,7 @@ import torch
 
 from dlnlp.config import AssignmentConfig, ConfigError, Limits
 from dlnlp.course import Course
-from dlnlp.grade import hidden_tests, scoring
+from dlnlp.grade import hidden_tests, policy, scoring
 from dlnlp.grade.collect import CollectError, Submission, collect
 from dlnlp.grade.extract import UnreadableNotebook, extract, read_notebook
 from dlnlp.grade.hidden_tests import HiddenTest, Outcome
@@ -103,7 +103,10 @@ def grade_submission(
         return _finish(
             scoring.score(results, a.config, tests, outcomes, a.points, {}, {}, functions), start
         )
-    banned = {fn: banned_uses(extracted, fn, a.banned[fn]) for fn in functions}
+    refused = policy.enforce(extracted)  # code that breaks the policy is never loaded
+    banned = {
+        fn: refused.get(fn, []) + banned_uses(extracted, fn, a.banned[fn]) for fn in functions
+    }
     call_seconds = {fn: c.call_seconds for fn, c in a.config.functions.items() if c.call_seconds}
     session = Session(zygote, extracted, a.banned, a.limits, call_seconds)
     try:

@@ -2,7 +2,8 @@
 
 Rules, stated in every assignment's instructions:
 - only top-level imports, function and class definitions, and constant assignments are loaded
-  (a training loop, a plot or `input()` left at top level must not run when grading);
+  (a training loop, a plot or `input()` left at top level must not run when grading), and none
+  from the kit's locked cells (metadata that says so only ever loads less);
 - a graded function is the `def` in the cell whose nbgrader grade_id is its name; when that
   metadata is lost (cells copied to a new notebook), the last top-level `def` of that name.
 """
@@ -154,7 +155,10 @@ def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
             else "".join(cell["source"])
         )
         filename = f"<cell {number}>"
-        grade_id = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+        nbgrader = cell.get("metadata", {}).get("nbgrader") or {}
+        grade_id = nbgrader.get("grade_id")
+        if nbgrader.get("locked") and not nbgrader.get("solution"):
+            continue  # the kit's own cells (visible checks): grading needs none of their code
         try:
             body = parse(source, filename).body
         except (SyntaxError, ValueError) as e:

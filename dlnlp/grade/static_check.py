@@ -56,8 +56,9 @@ def _match(dotted: str | None, banned: list[str]) -> str | None:
 
 
 def _methods(banned: list[str]) -> dict[str, str]:
-    """Banned methods by name: entries whose parent is a class (`torch.Tensor.sigmoid`)."""
-    out = {}
+    """Banned methods by name: entries whose parent is a class (`torch.Tensor.sigmoid`); a ban
+    of torch.autograd also bans calling a graph's backward functions (`y.grad_fn(g)`)."""
+    out = {a: "torch.autograd" for a in ("grad_fn", "next_functions") if "torch.autograd" in banned}
     for b in banned:
         parts = b.split(".")
         if len(parts) >= 3 and parts[-2][:1].isupper():

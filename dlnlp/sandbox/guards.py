@@ -1,10 +1,17 @@
-"""Run-time detection of banned APIs inside the worker.
+"""Run-time detection of banned APIs inside the worker, in three layers.
 
-Every banned callable is replaced, in *every* loaded module that holds a reference to it, by a
-guard. A guarded call while a student function that bans it is running is recorded and raises
+1. Names. Every banned callable is replaced, in *every* loaded module that holds a reference
+to it, by a guard. A guarded call while a student function that bans it is running is recorded and raises
 `BannedAPIError`; otherwise it calls through. Because the object itself is swapped wherever it
 is referenced, `getattr(F, "scaled_dot_product_attention")`, `importlib.import_module` and
 aliases such as `torch._C._nn.scaled_dot_product_attention` all reach the guard.
+2. Torch functions. While a function with bans runs, a TorchFunctionMode matches every torch
+function call by op family (`Bans`), before composite ops (lstm_cell) are decomposed.
+3. Dispatch. A TorchDispatchMode matches every aten op that runs by family, below the torch
+function layer: in-place, out= and private variants, kernels reached through torch.ops or with
+torch functions disabled, torch.ao's cells, and any run of the autograd engine.
+What no layer sees: a composite op reached with torch functions disabled runs as its parts
+(mm, sigmoid...). The code policy (dlnlp/grade/policy.py) keeps torch._C and torch.ops away.
 """
 
 from __future__ import annotations
@@ -14,7 +21,9 @@ import importlib
 import sys
 import types
 
+import torch
 from torch.overrides import TorchFunctionMode
+from torch.utils._python_dispatch import TorchDispatchMode
 
 _active: frozenset[str] = frozenset()
 _hits: list[str] = []
@@ -116,61 +125,159 @@ def install(banned: list[str]) -> list[str]:
                     _guard(dotted, fn, original, fname)
         else:
             _guard(dotted, original, parent, name)
+    _aten_families()  # once, before the zygote forks workers
     return missing
 
 
-class _BanMode(TorchFunctionMode):
-    """Sees every torch function call, however it was reached (`torch._VF.lstm_cell`,
-    `torch._C._VariableFunctions.lstm_cell`, `torch.ops.aten.gru_cell.default`), and checks its
-    name against the banned callables' names."""
+# aten op families behind banned classes and composite APIs, which no callable's name gives
+# (a banned function's own name is a family too: torch.sigmoid -> sigmoid). A family stem
+# matches every op it prefixes: scaled_dot_product -> _scaled_dot_product_flash_attention_for_cpu
+_RNN = ("mkldnn_rnn", "cudnn_rnn", "miopen_rnn")
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "torch.nn.functional.scaled_dot_product_attention": ("scaled_dot_product", "triton_scaled_dot"),
+    "torch.nn.MultiheadAttention": ("native_multi_head_attention",),
+    "torch.nn.functional.multi_head_attention_forward": ("native_multi_head_attention",),
+    "torch.nn.RNN": ("rnn_tanh", "rnn_relu", "quantized_rnn", *_RNN),
+    "torch.nn.RNNCell": ("rnn_tanh_cell", "rnn_relu_cell", "quantized_rnn_tanh_cell",
+                         "quantized_rnn_relu_cell"),
+    "torch.nn.LSTM": ("lstm", "quantized_lstm", *_RNN),
+    "torch.nn.LSTMCell": ("lstm_cell", "quantized_lstm_cell", "thnn_fused_lstm_cell"),
+    "torch.nn.GRU": ("gru", "quantized_gru", *_RNN),
+    "torch.nn.GRUCell": ("gru_cell", "quantized_gru_cell", "thnn_fused_gru_cell"),
+    "torch.nn.RNNBase": _RNN,
+    "torch.nn.Sigmoid": ("sigmoid",),
+    "torch.nn.MSELoss": ("mse_loss",),
+    "torch.nn.BCELoss": ("binary_cross_entropy",),
+    "torch.svd": ("linalg_svd", "svd"),
+    "torch.pca_lowrank": ("linalg_svd", "svd"),
+}  # fmt: skip
+# entries that ban the autograd engine, however it is started (backward, grad, torch.func,
+# Variable._execution_engine) and any backward kernel called directly (y.grad_fn(g))
+AUTOGRAD = ("torch.autograd", "torch.Tensor.backward", "torch.func")
 
-    def __init__(self, names: dict[str, str]) -> None:
+
+def family(name: str) -> str:
+    """An op's family: 'sigmoid_' / '_scaled_dot_product_attention_math.default' -> 'sigmoid' /
+    'scaled_dot_product_attention_math' (in-place, private and overload variants alike)."""
+    return name.split(".")[0].strip("_")
+
+
+@functools.cache
+def _aten_families() -> frozenset[str]:
+    return frozenset(
+        family(n.split("::", 1)[1]) for n in torch._C._dispatch_get_all_op_names() if "::" in n
+    )
+
+
+class Bans:
+    """One function's bans as op families: `match(op name)` -> the banned entry it belongs to."""
+
+    def __init__(self, banned: frozenset[str]) -> None:
+        self.stems: dict[str, str] = {}
+        for dotted in sorted(banned):
+            for stem in FAMILIES.get(dotted, ()) + _own_family(dotted):
+                self.stems.setdefault(stem, dotted)
+        ops = _aten_families()
+        self.dispatch = any(  # only an op family worth watching at the dispatch level
+            op == stem or op.startswith(stem + "_") for stem in self.stems for op in ops
+        )
+        self.autograd = next((a for a in AUTOGRAD if a in banned), None)
+        self._seen: dict[str, str | None] = {}
+
+    def match(self, name: str) -> str | None:
+        if name not in self._seen:
+            words = family(name).split("_")
+            self._seen[name] = next(
+                (
+                    self.stems[stem]
+                    for stem in ("_".join(words[:i]) for i in range(len(words), 0, -1))
+                    if stem in self.stems
+                ),
+                None,
+            )
+        return self._seen[name]
+
+
+def _own_family(dotted: str) -> tuple[str, ...]:
+    """A banned function's own name as a family: 'torch.Tensor.sigmoid' -> ('sigmoid',)."""
+    try:
+        obj = _resolve(dotted)[0]
+    except (ImportError, AttributeError):
+        return ()
+    if callable(obj) and not isinstance(obj, (type, types.ModuleType)):
+        return (family(getattr(obj, "__name__", dotted.rsplit(".", 1)[-1])),)
+    return ()
+
+
+class _FunctionMode(TorchFunctionMode):
+    """Sees every torch function call before it is decomposed, however it was reached
+    (`torch._VF.lstm_cell`, `torch.ops.aten.gru_cell.default`): composite ops such as lstm_cell
+    or kl_div are only seen here."""
+
+    def __init__(self, bans: Bans) -> None:
         super().__init__()
-        self.names = names
+        self.bans = bans
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        entry = self.names.get(str(getattr(func, "__name__", "")).split(".")[0])
+        entry = self.bans.match(str(getattr(func, "__name__", "")))
         if entry:
             _check(entry)
         return func(*args, **(kwargs or {}))
 
 
-_mode: _BanMode | None = None
+class _DispatchMode(TorchDispatchMode):
+    """Sees every aten op that runs, below torch functions (so DisableTorchFunction does not
+    switch it off): in-place, out= and private kernels (sigmoid_, the flash and math kernels of
+    attention), classes outside torch.nn (torch.ao's quantized cells), and the autograd engine."""
+
+    def __init__(self, bans: Bans) -> None:
+        super().__init__()
+        self.bans = bans
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        name = func.overloadpacket.__name__
+        entry = self.bans.match(name)
+        if entry:
+            _check(entry)
+        if self.bans.autograd and (
+            "backward" in name or torch._C._current_autograd_node() is not None
+        ):
+            _check(self.bans.autograd)
+        return func(*args, **(kwargs or {}))
+
+
+_modes: list = []
 
 
 @functools.cache
-def _callable_names(banned: frozenset[str]) -> dict[str, str]:
-    """'torch.lstm_cell' -> {'lstm_cell': 'torch.lstm_cell'}, for entries that are functions."""
-    names: dict[str, str] = {}
-    for dotted in sorted(banned):
-        try:
-            obj = _resolve(dotted)[0]
-        except (ImportError, AttributeError):
-            continue
-        if callable(obj) and not isinstance(obj, (type, types.ModuleType)):
-            names.setdefault(getattr(obj, "__name__", dotted.rsplit(".", 1)[-1]), dotted)
-    return names
+def _bans(banned: frozenset[str]) -> Bans:
+    return Bans(banned)
 
 
 def activate(banned: list[str]) -> None:
-    """Start a student call during which `banned` may not be used."""
-    global _active, _mode
+    """Start a student call during which `banned` may not be used: the watching modes are
+    entered only for bans they can see (a function without bans runs at full speed)."""
+    global _active
     _active = frozenset(banned)
     _hits.clear()
-    names = _callable_names(frozenset(banned)) if banned else {}
-    _mode = _BanMode(names) if names else None
-    if _mode is not None:
-        _mode.__enter__()
+    if not banned:
+        return
+    bans = _bans(_active)
+    if bans.stems:
+        _modes.append(_FunctionMode(bans))
+    if bans.dispatch or bans.autograd:
+        _modes.append(_DispatchMode(bans))
+    for mode in _modes:
+        mode.__enter__()
 
 
 def deactivate() -> list[str]:
     """End the call; return the banned APIs it touched."""
-    global _active, _mode
-    if _mode is not None:
+    global _active
+    while _modes:
         try:
-            _mode.__exit__(None, None, None)
+            _modes.pop().__exit__(None, None, None)
         except Exception:  # noqa: BLE001 - student code may have unbalanced the mode stack
             pass
-        _mode = None
     _active = frozenset()
     return list(_hits)

@@ -3,9 +3,10 @@ without giving answers away (multi-head attention scaled by sqrt(d_model), heads
 without the transpose, inputs with more batch dims or a 2-D causal mask, a detached output,
 layer_grad_norms taking act' from the residual sum)? And do correct alternatives still pass them?
 
-The check cell runs in this process, after the notebook's imports, its `visible_checks` helper
-and every solution cell, as "Run All" would run them (test_release_notebook.py runs whole
-notebooks in a kernel; this file runs one cell per mistake, in milliseconds).
+A check cell runs in this process after every code cell above it but the other check cells
+(the imports, the `visible_checks` helper, the solution cells), as "Run All" reaches it:
+test_release_notebook.py runs whole notebooks in a kernel; this file runs one cell per mistake,
+in milliseconds.
 """
 
 from __future__ import annotations

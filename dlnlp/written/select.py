@@ -39,8 +39,9 @@ def _source(cell: dict) -> str:
     """A cell's text: a string, or a list of strings (nbformat's on-disk form); else empty."""
     src = cell.get("source", "")
     if isinstance(src, list) and all(isinstance(s, str) for s in src):
-        return "".join(src)
-    return src if isinstance(src, str) else ""
+        src = "".join(src)
+    # JSON may carry lone surrogates ("\\ud800"), which no page can be written with
+    return src.encode("utf-8", "replace").decode("utf-8") if isinstance(src, str) else ""
 
 
 def is_written_answer(cell: dict) -> bool:

@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import COURSE, REPO, release
+from dlnlp.browser import children, descendants
 from dlnlp.build.fill import fill
 from dlnlp.cli import main
 from dlnlp.written import pdf as pdf_module
@@ -252,19 +253,6 @@ def _pdf_text(path) -> list[str]:
     return [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages]
 
 
-def _children() -> set[int]:
-    """This process's live child processes (zombies left out)."""
-    me, found = os.getpid(), set()
-    for entry in os.listdir("/proc"):
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if stat[1] == str(me) and stat[0] != "Z":
-            found.add(int(entry))
-    return found
-
-
 TIMEOUT = 8.0  # the batch's per-student timeout here: the hanging student costs this much
 
 
@@ -289,14 +277,14 @@ def pdfs(tmp_path_factory, chromium):
     for name, nb in hostile.items():
         nbformat.write(nb, subs / f"{name}.ipynb")
     out = tmp_path_factory.mktemp("pdf")
-    before = _children()
+    before = children()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pdf_module, "TIMEOUT", TIMEOUT)
         start = time.monotonic()
         result = CliRunner().invoke(main, ["written", "attention", str(subs), "--out", str(out)])
         took = time.monotonic() - start
     assert result.exit_code == 0, result.output
-    return out, result.output, took, _children() - before
+    return out, result.output, took, children() - before
 
 
 def test_a_written_answer_pdf_has_one_page_per_question_with_the_answers(pdfs):
@@ -394,7 +382,7 @@ def test_a_browser_that_died_between_students_is_started_again(chromium):
     html = page_html("attention", "s", _shown(_answers(q1="$x$")), mathjax_url=None)
     with PdfRenderer() as renderer:
         assert renderer.pdf(html).startswith(b"%PDF")
-        browser = pdf_module._children_of(renderer._chromium._driver)
+        browser = descendants(renderer._chromium._driver)
         assert browser
         for pid in browser:
             os.kill(pid, signal.SIGKILL)
@@ -415,12 +403,12 @@ def test_a_renderer_that_stops_answering_is_replaced(chromium, monkeypatch):
 
     monkeypatch.setattr(pdf_module._Chromium, "print", stuck_once)
     with PdfRenderer(timeout=2) as renderer:
-        old = renderer._chromium._driver | pdf_module._children_of(renderer._chromium._driver)
+        old = renderer._chromium._driver | descendants(renderer._chromium._driver)
         start = time.monotonic()
         with pytest.raises(RenderError, match="longer than 2 s"):
             renderer.pdf(html.replace("</body>", "STUCK</body>"))
         assert time.monotonic() - start < 10
-        assert not old & _children()  # the old driver is gone (Chromium was its child)
+        assert not old & children()  # the old driver is gone (Chromium was its child)
         assert renderer.pdf(html).startswith(b"%PDF")
 
 

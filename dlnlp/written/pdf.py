@@ -21,7 +21,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from dlnlp.browser import MISSING, find_chromium, launch_args
+from dlnlp.browser import MISSING, children, descendants, find_chromium, launch_args
 
 INSTALL = "written-answer PDFs need the pdf extra: pip install -e '.[pdf]'"
 TIMEOUT = 20.0  # seconds one student's page may take to load, typeset and print
@@ -51,35 +51,6 @@ def mathjax_url() -> str:
     return f"{static.as_uri()}?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 
 
-def _children_of(pids: set[int]) -> set[int]:
-    """Every descendant of `pids`, found by parent links in /proc."""
-    parent: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        try:
-            # the command name (field 2) may hold spaces or ")": the parent follows the last ")"
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            parent[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-        except (ValueError, OSError, IndexError):
-            continue
-    found, frontier = set(), set(pids)
-    while frontier:
-        frontier = {pid for pid, ppid in parent.items() if ppid in frontier} - found
-        found |= frontier
-    return found
-
-
-def _direct_children() -> set[int]:
-    me = os.getpid()
-    return {pid for pid in _children_of({me}) if _parent(pid) == me}
-
-
-def _parent(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (ValueError, OSError, IndexError):
-        return None
-
-
 class _Chromium:
     """One playwright driver and its Chromium, served by a daemon thread of their own.
 
@@ -91,11 +62,11 @@ class _Chromium:
         self._chromium, self._page_file = chromium, tmp / "page.html"
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         threading.Thread(target=self._serve, name="dlnlp-pdf", daemon=True).start()
-        before = _direct_children()
+        before = children()
         try:
             self.call(self._start, timeout=START)
         finally:  # the driver is the child that playwright's start added (Chromium is its child)
-            self._driver = _direct_children() - before
+            self._driver = children() - before
 
     def call(self, fn, *args, timeout: float):
         return self.submit(fn, *args).result(timeout)
@@ -155,7 +126,7 @@ class _Chromium:
     def kill_browser(self) -> None:
         """SIGKILL Chromium (not the driver): a call waiting on its page then fails at once."""
         self._dead = True
-        self._kill(_children_of(self._driver))
+        self._kill(descendants(self._driver))
 
     def close(self) -> None:
         try:
@@ -171,7 +142,7 @@ class _Chromium:
 
     def kill(self) -> None:
         """SIGKILL the driver and everything under it: only what this object started."""
-        self._kill(_children_of(self._driver) | self._driver)
+        self._kill(descendants(self._driver) | self._driver)
         self._jobs.put((None, (), None))  # the thread ends if its call ever returns
 
     @staticmethod

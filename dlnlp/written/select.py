@@ -40,7 +40,7 @@ def _source(cell: dict) -> str:
     src = cell.get("source", "")
     if isinstance(src, list) and all(isinstance(s, str) for s in src):
         src = "".join(src)
-    # JSON may carry lone surrogates ("\\ud800"), which no page can be written with
+    # JSON may carry lone surrogates ("\ud800"), which no page can be written with
     return src.encode("utf-8", "replace").decode("utf-8") if isinstance(src, str) else ""
 
 

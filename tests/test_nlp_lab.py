@@ -54,9 +54,9 @@ def reference_runs(lab):
             student = StudentProxy(session)
             try:
                 model, _, clf_s = lab.train_classifier(student, seed=seed)
-                acc = lab.held_out_accuracy(model)
+                acc = lab.held_out_accuracy(student, model)
                 model, _, lm_s = lab.train_language_model(student, seed=seed)
-                ppl = lab.held_out_perplexity(model)
+                ppl = lab.held_out_perplexity(student, model)
             finally:
                 session.close()
                 channels.put(spawner)

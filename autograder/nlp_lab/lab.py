@@ -7,12 +7,23 @@ them the public training split, then scores the trained model on the hidden test
 The grader's own preprocessing is fixed and minimal, so that a mistake in the student's
 tokenizer or vocabulary costs points there, not here: the data files are already lower-cased
 and tokenized (tokens separated by spaces), and the vocabulary is every training token.
+
+Hidden data never comes back (README, "Security"): every call that sends the test split runs
+inside `student.holding_hidden_inputs()` (a failure there shows a fixed message, and the worker
+that saw the data is retired), and the ids themselves carry no public meaning: the vocabulary's
+ids 2..V-1 are permuted by a secret drawn once per grading process, the same permutation for
+training and scoring. The permutation stops trivial decoding with the released vocabulary only:
+a loop that aligns the (permuted) training stream with the public text recovers it, so what
+keeps hidden text out of the feedback is the first rule.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import os
+import secrets
 import time
 from pathlib import Path
 
@@ -40,12 +51,32 @@ LM_RUN = {"seq_len": 32, "epochs": 4, "lr": 1e-2, "batch_size": 32}
 PAD, UNK = 0, 1
 
 
+KEY_VARIABLE = "DLNLP_LAB_KEY"  # set it (any text) to reproduce one run's ids when debugging
+
+
+@functools.cache
+def _key() -> bytes:
+    """This grading process's secret: the vocabulary permutation and the scoring orders."""
+    fixed = os.environ.get(KEY_VARIABLE)
+    return hashlib.blake2b(fixed.encode()).digest()[:32] if fixed else secrets.token_bytes(32)
+
+
+def _secret_order(n: int, purpose: str) -> list[int]:
+    """A permutation of range(n) that only the holder of _key() can compute."""
+    digest = [hashlib.blake2b(f"{purpose}:{i}".encode(), key=_key()).digest() for i in range(n)]
+    return sorted(range(n), key=digest.__getitem__)
+
+
+def _generator(purpose: str) -> torch.Generator:
+    seed = hashlib.blake2b(purpose.encode(), key=_key(), digest_size=8).digest()
+    return torch.Generator().manual_seed(int.from_bytes(seed, "little") >> 1)
+
+
 def _vocab(token_lists: list[list[str]]) -> dict[str, int]:
-    vocab = {"<pad>": PAD, "<unk>": UNK}
-    for tokens in token_lists:
-        for t in tokens:
-            vocab.setdefault(t, len(vocab))
-    return vocab
+    """Every token, in order of first appearance, given the ids 2..V-1 in a secret order."""
+    tokens = list(dict.fromkeys(t for ts in token_lists for t in ts if t not in ("<pad>", "<unk>")))
+    ids = [2 + i for i in _secret_order(len(tokens), "vocabulary")]
+    return {"<pad>": PAD, "<unk>": UNK, **dict(zip(tokens, ids, strict=True))}
 
 
 def _ids(tokens: list[str], vocab: dict[str, int]) -> list[int]:
@@ -128,9 +159,17 @@ def check_same_losses(a: list[float], b: list[float], how: str) -> None:
     )
 
 
-def check_gradients_zeroed(model, fn: str) -> None:
+def check_gradients_zeroed(model, fn: str, steps: int) -> None:
+    """The probe's gradient counts: `steps` backward passes at least (one per batch of the
+    budget; a hook removed or bypassed loses counts), none onto an unzeroed gradient."""
     report = model.probe("gradient_report")
     check(report["gradients"] > 0, f"{fn} never backpropagated through the model's parameters")
+    check(
+        report["steps"] >= steps,
+        f"{fn} backpropagated through the model's parameters on fewer batches than the budget "
+        "has: for every batch of `batch_size`, in each of `epochs` epochs, compute the loss, "
+        "call loss.backward() and step the optimiser",
+    )
     check(
         report["stale"] == 0,
         f"{fn} lets gradients accumulate from one step into the next: zero them "
@@ -138,20 +177,37 @@ def check_gradients_zeroed(model, fn: str) -> None:
     )
 
 
-def check_train_mode(model, fn: str) -> None:
+def check_train_mode(model, fn: str, steps: int) -> None:
+    """The probe's mode counts: `steps` forward passes at least that a gradient reached, nearly
+    all with the model and every submodule (dropout included) in train mode."""
     modes = model.probe("mode_report")
-    check(bool(modes), f"{fn} never ran the model")
+    check(modes["passes"] > 0, f"{fn} never ran the model")
     check(
-        sum(modes) >= 0.9 * len(modes),
+        modes["trained"] >= steps,
+        f"{fn} trained on the model's output for fewer batches than the budget has: run the "
+        "model (model(...)) on every batch and backpropagate its loss",
+    )
+    check(
+        modes["trained_train"] >= 0.9 * modes["trained"],
         f"{fn} trains the model in eval mode: call model.train() before the training loop "
         "(the model may arrive in eval mode, e.g. after predict)",
     )
 
 
 def _train(
-    student, model, fn: str, data, seed: int, reseed: int | None, run: dict, first_max: float
+    student,
+    model,
+    fn: str,
+    data,
+    seed: int,
+    reseed: int | None,
+    run: dict,
+    first_max: float,
+    batches: int,
 ):
-    """Train a kept model with the student's loop `fn`, watched by the kit's probes."""
+    """Train a kept model with the student's loop `fn`, watched by the kit's probes.
+
+    `batches`: how many batches the budget has per epoch (the last, partial one not counted)."""
     model.method("eval")  # the loop must put it in training mode itself
     model.probe("watch_gradients")
     model.probe("watch_modes")
@@ -161,8 +217,9 @@ def _train(
     losses = getattr(student, fn)(model, data, seed=seed, **run)
     seconds = time.monotonic() - start
     losses = check_losses(losses, run["epochs"], fn, first_max)
-    check_gradients_zeroed(model, fn)
-    check_train_mode(model, fn)
+    steps = run["epochs"] * batches
+    check_gradients_zeroed(model, fn, steps)
+    check_train_mode(model, fn, steps)
     return model, losses, seconds
 
 
@@ -175,24 +232,41 @@ def train_classifier(
     model = student.keep.TextClassifier(vocab_size, 2)
     data = train if examples is None else examples
     run = {**CLASSIFIER_RUN, **run}
-    return _train(student, model, "train_classifier", data, seed, reseed, run, 1.5 * math.log(2))
+    batches = len(data) // run["batch_size"]
+    return _train(
+        student, model, "train_classifier", data, seed, reseed, run, 1.5 * math.log(2), batches
+    )
 
 
-def held_out_accuracy(model, batch_size: int = 250) -> float:
-    """Accuracy of a kept classifier on the hidden test split, computed here (eval mode)."""
+def check_deterministic(model, *inputs: torch.Tensor) -> None:
+    """Two forward passes of the same rows agree: the model really is in eval mode."""
+    a, b = model(*inputs), model(*inputs)
+    check(
+        isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and torch.equal(a, b),
+        "in eval mode the same input must give the same logits: model.eval() must switch off "
+        "dropout (keep the nn.Dropout modules registered as submodules)",
+    )
+
+
+def held_out_accuracy(student, model, batch_size: int = 250) -> float:
+    """Accuracy of a kept classifier on the hidden test split, computed here (eval mode).
+
+    The worker holds hidden reviews from here on: it is retired at the end, `model` with it."""
     _, _, test = reviews()
-    model.method("eval")
-    correct = 0
-    for start in range(0, len(test), batch_size):
-        chunk = test[start : start + batch_size]
-        ids, lengths = pad([s for s, _ in chunk])
-        logits = model(ids, lengths)
-        check(
-            isinstance(logits, torch.Tensor) and logits.shape == (len(chunk), 2),
-            "TextClassifier's forward must return logits of shape (B, num_classes)",
-        )
-        labels = torch.tensor([y for _, y in chunk])
-        correct += int((logits.argmax(-1) == labels).sum())
+    with student.holding_hidden_inputs():
+        model.method("eval")
+        check_deterministic(model, *pad([s for s, _ in test[:8]]))
+        correct = 0
+        for start in range(0, len(test), batch_size):
+            chunk = test[start : start + batch_size]
+            ids, lengths = pad([s for s, _ in chunk])
+            logits = model(ids, lengths)
+            check(
+                isinstance(logits, torch.Tensor) and logits.shape == (len(chunk), 2),
+                "TextClassifier's forward must return logits of shape (B, num_classes)",
+            )
+            labels = torch.tensor([y for _, y in chunk])
+            correct += int((logits.argmax(-1) == labels).sum())
     return correct / len(test)
 
 
@@ -205,47 +279,88 @@ def train_language_model(
     model = student.keep.LanguageModel(vocab_size)
     data = train if stream is None else stream
     run = {**LM_RUN, **run}
+    batches = math.ceil((len(data) - 1) / run["seq_len"]) // run["batch_size"]
     return _train(
-        student, model, "train_language_model", data, seed, reseed, run, 1.5 * math.log(vocab_size)
+        student,
+        model,
+        "train_language_model",
+        data,
+        seed,
+        reseed,
+        run,
+        1.5 * math.log(vocab_size),
+        batches,
     )
 
 
-def check_causal(model, ids: torch.Tensor, vocab_size: int) -> None:
-    """Logits at positions < T/2 must not change when later tokens do (eval mode)."""
-    half = ids.shape[1] // 2
-    other = ids.clone()
-    g = torch.Generator().manual_seed(1)
-    other[:, half:] = torch.randint(2, vocab_size, other[:, half:].shape, generator=g)
-    # the altered text goes first: a model that remembered earlier inputs cannot have seen it
-    a, b = model(other), model(ids)
+def _shuffled(g: torch.Generator, rows: torch.Tensor, run) -> torch.Tensor:
+    """run(rows) with the rows sent in a fresh random order (so that no row can count on which
+    window its batch-mates are), its result put back in the order of `rows`."""
+    order = torch.randperm(len(rows), generator=g)
+    out = run(rows[order])
+    return out[order.argsort()] if isinstance(out, torch.Tensor) and len(out) == len(rows) else out
+
+
+def _logits(out, shape: tuple[int, ...]) -> torch.Tensor:
     check(
-        bool(torch.allclose(a[:, :half].double(), b[:, :half].double(), atol=1e-4, rtol=1e-4)),
+        isinstance(out, torch.Tensor) and out.shape == shape,
+        "LanguageModel's forward must return logits of shape (B, T, vocab_size)",
+    )
+    check(bool(torch.isfinite(out).all()), "the language model's logits contain nan or inf")
+    return out.double()
+
+
+def causal_logits(model, ids: torch.Tensor, vocab_size: int, g: torch.Generator) -> torch.Tensor:
+    """The model's logits for `ids` (B, T), given only once they are shown to equal, at every
+    position t < T - 1, the logits at t of the prefix ids[:, :t + 1] alone.
+
+    The prefixes go first, shortest first, the whole rows last: when the model gives position
+    t's logits for a prefix it has never been sent token t + 1 of that row (the rows are
+    disjoint slices of the text), so a model that reads later tokens, or remembers what it was
+    sent, cannot make the whole rows' logits agree. Only each prefix's last position comes back
+    (the `last_logits` probe): it is what the check needs, and 1/t of the data.
+    """
+    batch, length = ids.shape
+    fixed = torch.zeros(batch, length, vocab_size, dtype=torch.float64)
+    for t in range(1, length):
+        last = _shuffled(g, ids[:, :t], lambda rows: model.probe("last_logits", rows))
+        fixed[:, t - 1] = _logits(last, (batch, vocab_size))
+    logits = _logits(_shuffled(g, ids, model), (batch, length, vocab_size))
+    check(
+        bool(torch.allclose(logits[:, :-1], fixed[:, :-1], atol=1e-4, rtol=1e-4)),
         "the language model is not causal: its logits at position t change when later tokens "
         "change. It may only read ids[:, :t + 1] (an LSTM left to right, or a causal mask)",
     )
+    return logits
 
 
-def held_out_perplexity(model, batch_windows: int = 48) -> float:
-    """Perplexity of a kept language model on the hidden test stream, computed here."""
+def check_causal(model, ids: torch.Tensor, vocab_size: int) -> None:
+    """causal_logits on `ids` (eval mode)."""
+    causal_logits(model, ids, vocab_size, torch.Generator().manual_seed(1))
+
+
+def held_out_perplexity(student, model, batch_windows: int = 256) -> float:
+    """Perplexity of a kept language model on the hidden test stream, computed here, credited
+    only when causal_logits holds on every window scored.
+
+    The worker holds hidden text from here on: it is retired at the end, `model` with it."""
     vocab_size, _, test = corpus()
-    model.method("eval")
     data = windows(test, LM_RUN["seq_len"])
-    check_causal(model, data[:8, :-1], vocab_size)
+    data = data[_secret_order(len(data), "windows")]  # batch-mates in no telling order
+    g = _generator("causality")
     nll, count = 0.0, 0
-    for start in range(0, len(data), batch_windows):
-        chunk = data[start : start + batch_windows]
-        inputs, targets = chunk[:, :-1], chunk[:, 1:]
-        logits = model(inputs)
-        check(
-            isinstance(logits, torch.Tensor) and logits.shape == (*inputs.shape, vocab_size),
-            "LanguageModel's forward must return logits of shape (B, T, vocab_size)",
-        )
-        check(bool(torch.isfinite(logits).all()), "the language model's logits contain nan or inf")
-        real = targets != PAD
-        logp = torch.log_softmax(logits.double(), dim=-1)
-        picked = logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
-        nll -= float(picked[real].sum())
-        count += int(real.sum())
+    with student.holding_hidden_inputs():
+        model.method("eval")
+        check_deterministic(model, data[:8, :-1])
+        for start in range(0, len(data), batch_windows):
+            chunk = data[start : start + batch_windows]
+            inputs, targets = chunk[:, :-1], chunk[:, 1:]
+            logits = causal_logits(model, inputs, vocab_size, g)
+            real = targets != PAD
+            logp = torch.log_softmax(logits, dim=-1)
+            picked = logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+            nll -= float(picked[real].sum())
+            count += int(real.sum())
     return math.exp(nll / count)
 
 

@@ -17,8 +17,8 @@ def test_eval_mode_and_the_models_argmax(student):
     seqs = sequences(seed=2, n=40)
     got = student.predict(m, seqs, batch_size=7)
     modes = m.probe("mode_report")
-    check(modes, "predict never ran the model")
-    if any(modes):
+    check(modes["passes"] > 0, "predict never ran the model")
+    if modes["eval"] < modes["passes"]:  # some pass had a module (dropout) in train mode
         raise Mistake(
             "predict runs the model in training mode, so dropout is still on: call model.eval() first"
         )

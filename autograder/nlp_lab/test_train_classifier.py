@@ -24,7 +24,7 @@ def test_accuracy_on_the_hidden_test_split(student):
         losses[0] > losses[-1],
         "the training loss did not fall over the epochs: zero the gradients, backpropagate and step at every batch",
     )
-    acc = lab.held_out_accuracy(model)
+    acc = lab.held_out_accuracy(student, model)
     low, high = lab.ACCURACY
     graded(
         acc,

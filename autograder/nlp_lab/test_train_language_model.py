@@ -23,7 +23,7 @@ def test_perplexity_on_the_hidden_test_text(student):
         losses[0] > losses[-1],
         "the training loss did not fall: zero the gradients, backpropagate and step at every batch",
     )
-    ppl = lab.held_out_perplexity(model)
+    ppl = lab.held_out_perplexity(student, model)
     low, high = lab.PERPLEXITY
     if ppl > low:
         lab.raise_if_copying(losses)

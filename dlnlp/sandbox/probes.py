@@ -2,56 +2,215 @@
 
 They watch how student code uses a model, which no returned value shows: whether the gradients
 were zeroed before each backward pass, and in which mode (train/eval) each forward pass ran.
-Their reports are as (un)trustworthy as any value student code returns: they can tell honest
-mistakes apart, which is what they are for.
+
+Student code shares this process, so the probes assume it is hostile (README, "Security"):
+- torch's registration functions are captured when this module is imported, before any student
+  code loads, and called unbound, so a model cannot override them;
+- the model tree and each `training` flag are read from the instances' own dicts, never through
+  a method or attribute lookup the model's class could redefine;
+- the counters live in closures; only the worker's probe op reads them, and they only grow, so
+  removing a hook can only lose counts: the trusted side compares them with the number of
+  batches the budget implies (autograder/nlp_lab/lab.py), so a missing count is a failure;
+- a hook counts only when torch itself calls it (checked on the caller's frame), so student
+  code that finds the hook functions cannot call them to add counts.
 """
 
 from __future__ import annotations
 
-import functools
+import sys
+import types
 
 import torch
 
-_gradients: dict[int, dict[str, int]] = {}
-_modes: dict[int, list[bool]] = {}
+_REGISTER_PRE_HOOK = torch.nn.Module.register_forward_pre_hook
+_REGISTER_HOOK = torch.nn.Module.register_forward_hook
+_REGISTER_TENSOR_HOOK = torch.Tensor.register_hook
+_INSTANCE_DICT = vars(torch.nn.Module)["__dict__"].__get__  # immune to a redefined __dict__
+_GRAD = vars(torch._C.TensorBase)["grad"].__get__
+_NO_TORCH_FUNCTION = torch._C.DisableTorchFunction  # no __torch_function__ mode may answer
+_MODULE_HOOK_CALLER = next(  # the frame torch runs forward hooks from: Module._call_impl.inner
+    c for c in torch.nn.Module._call_impl.__code__.co_consts if getattr(c, "co_name", "") == "inner"
+)
+_BACKWARD_CALLER = torch.autograd.graph._engine_run_backward.__code__
+_MAX_MODULES = 10_000  # bound the walk of a model tree (a hostile one may be huge or cyclic)
+_getframe = sys._getframe
 
 
-def _on_gradient(param: torch.Tensor, counts: dict[str, int], _grad: torch.Tensor) -> None:
-    # called before the new gradient is accumulated into param.grad: whatever is there is stale
-    counts["gradients"] += 1
-    if param.grad is not None and bool(param.grad.ne(0).any()):
-        counts["stale"] += 1
+def _called_by(code: types.CodeType) -> bool:
+    """Whether the hook running now was called from `code` (torch's own caller), two frames up.
+
+    Strict: the lab's models run on the CPU, where autograd calls hooks on the thread that
+    called backward(); a hook with no Python caller (a thread of its own) does not count."""
+    try:
+        return _getframe(2).f_code is code
+    except ValueError:  # no caller frame at all
+        return False
 
 
-def watch_gradients(model: torch.nn.Module) -> None:
-    """From now on, count gradients computed for `model`'s parameters, and how many of them
-    arrived while .grad still held an earlier, unzeroed gradient."""
-    counts = _gradients.setdefault(id(model), {"gradients": 0, "stale": 0})
-    for p in model.parameters():
-        if p.requires_grad:
-            p.register_hook(functools.partial(_on_gradient, p, counts))
+def _modules(model: torch.nn.Module) -> list[object]:
+    """`model` and its registered submodules, walked through the raw `_modules` dicts."""
+    seen, order, todo = set(), [], [model]
+    while todo and len(order) < _MAX_MODULES:
+        m = todo.pop()
+        if id(m) in seen or not issubclass(type(m), torch.nn.Module):  # type(): no __class__ lie
+            continue
+        seen.add(id(m))
+        order.append(m)
+        children = _INSTANCE_DICT(m).get("_modules")
+        if type(children) is dict:
+            todo.extend(children.values())
+    return order
 
 
-def gradient_report(model: torch.nn.Module) -> dict[str, int]:
-    """{"gradients": n, "stale": m} since watch_gradients(model)."""
-    return dict(_gradients.get(id(model), {"gradients": 0, "stale": 0}))
+def _flag(module: object) -> bool | None:
+    """module.training as stored in its own dict; None when it is not a plain bool there
+    (e.g. a `training` property: the flag that dropout reads is then the class's to invent)."""
+    flag = _INSTANCE_DICT(module).get("training")
+    return flag if type(flag) is bool else None
 
 
-def watch_modes(model: torch.nn.Module) -> None:
-    """From now on, record `model.training` at every forward pass of `model`."""
-    modes = _modes.setdefault(id(model), [])
-    model.register_forward_pre_hook(lambda module, _args: modes.append(bool(module.training)))
+def _parameters(model: torch.nn.Module, genuine: bool = True) -> list[torch.Tensor]:
+    """Trainable parameters of the tree, from the raw `_parameters` dicts (no overridable
+    .parameters()). `genuine`: only exact nn.Parameter objects, whose .grad and hooks a
+    subclass cannot redefine."""
+    params, seen = [], set()
+    for m in _modules(model):
+        own = _INSTANCE_DICT(m).get("_parameters")
+        for p in own.values() if type(own) is dict else ():
+            if not issubclass(type(p), torch.Tensor) or (
+                genuine and type(p) is not torch.nn.Parameter
+            ):
+                continue
+            if p.requires_grad and id(p) not in seen:
+                seen.add(id(p))
+                params.append(p)
+    return params
 
 
-def mode_report(model: torch.nn.Module, clear: bool = True) -> list[bool]:
-    """model.training at each forward pass since the last report (or watch_modes)."""
-    modes = _modes.get(id(model), [])
-    seen = list(modes)
-    if clear:
-        modes.clear()
-    return seen
+def _make_probes():
+    """The probe functions, sharing counters that only their closures can reach."""
+    gradients: dict[int, list[dict[str, int]]] = {}  # id(model) -> one counter per parameter
+    passes: dict[int, dict[str, int]] = {}  # id(model) -> forward pass counts
+    # the models watched: kept alive, so that no other object reuses their id()
+    watched: dict[int, object] = {}
+
+    def watch_gradients(model: torch.nn.Module) -> None:
+        """From now on, count gradients computed for `model`'s parameters, and how many of them
+        arrived while .grad still held an earlier, unzeroed gradient."""
+        watched[id(model)] = model
+        counters = gradients.setdefault(id(model), [])
+        for p in _parameters(model):
+            counts = {"gradients": 0, "stale": 0}
+            counters.append(counts)
+
+            def on_gradient(_grad, p=p, counts=counts):
+                # called before the new gradient is accumulated into p.grad: what is there is stale
+                if not _called_by(_BACKWARD_CALLER):
+                    return
+                counts["gradients"] += 1
+                with _NO_TORCH_FUNCTION():
+                    old = _GRAD(p)
+                    if old is not None and bool(old.ne(0).any()):
+                        counts["stale"] += 1
+
+            with _NO_TORCH_FUNCTION():
+                _REGISTER_TENSOR_HOOK(p, on_gradient)
+
+    def gradient_report(model: torch.nn.Module) -> dict[str, int]:
+        """Since watch_gradients(model): {"gradients": all gradients counted, "stale": those that
+        met an unzeroed .grad, "steps": the most backward passes any one parameter saw}."""
+        counters = gradients.get(id(model), [])
+        return {
+            "gradients": sum(c["gradients"] for c in counters),
+            "stale": sum(c["stale"] for c in counters),
+            "steps": max((c["gradients"] for c in counters), default=0),
+        }
+
+    def watch_modes(model: torch.nn.Module) -> None:
+        """From now on, record at every forward pass of `model` the mode of all its modules,
+        and, when a gradient reaches that pass's output, the mode it ran in."""
+        watched[id(model)] = model
+        counts = passes.setdefault(id(model), _zero_passes())
+        pending: list[str] = []  # the mode of the pass now running: "train", "eval" or "mixed"
+
+        def before(_module, _args):
+            if not _called_by(_MODULE_HOOK_CALLER):
+                return
+            flags = [_flag(m) for m in _modules(model)]
+            mode = "train" if all(flags) else "eval" if all(f is False for f in flags) else "mixed"
+            counts["passes"] += 1
+            counts[mode] += 1
+            pending.append(mode)
+
+        def after(_module, _args, output):
+            if not _called_by(_MODULE_HOOK_CALLER) or not pending:
+                return
+            mode = pending.pop()
+            first = output[0] if isinstance(output, (tuple, list)) and output else output
+            if type(first) is torch.Tensor and first.requires_grad:
+
+                def on_gradient(_grad):
+                    if _called_by(_BACKWARD_CALLER):
+                        counts["trained"] += 1
+                        counts[f"trained_{mode}"] += 1
+
+                with _NO_TORCH_FUNCTION():
+                    _REGISTER_TENSOR_HOOK(first, on_gradient)
+
+        _REGISTER_PRE_HOOK(model, before)
+        _REGISTER_HOOK(model, after)
+
+    def mode_report(model: torch.nn.Module, clear: bool = True) -> dict[str, int]:
+        """Since watch_modes(model) or the last report: {"passes", "train", "eval", "mixed"}:
+        forward passes, and those with every module in train mode, in eval mode, or neither;
+        {"trained", "trained_train", ...}: the same for the passes a gradient reached."""
+        counts = passes.get(id(model), _zero_passes())
+        seen = dict(counts)
+        if clear:
+            counts.update(_zero_passes())
+        return seen
+
+    return watch_gradients, gradient_report, watch_modes, mode_report
+
+
+def _zero_passes() -> dict[str, int]:
+    kinds = ("passes", "train", "eval", "mixed")
+    return {k: 0 for k in (*kinds, "trained", *(f"trained_{k}" for k in kinds[1:]))}
+
+
+watch_gradients, gradient_report, watch_modes, mode_report = _make_probes()
+del _make_probes
 
 
 def parameter_count(model: torch.nn.Module) -> int:
     """Number of trainable parameters (to keep a submitted model within the stated budget)."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+    return sum(torch.Tensor.numel(p) for p in _parameters(model, genuine=False))
+
+
+def last_logits(model: torch.nn.Module, ids: torch.Tensor) -> torch.Tensor | None:
+    """model(ids)[:, -1], without gradient tracking: the logits of each row's last position
+    (a causality check needs no more, and sending (B, T, V) for every prefix is T times the
+    data). None when the output is not a (B, T, ...) tensor: the trusted side says so."""
+    with torch.no_grad():
+        out = model(ids)
+    ok = isinstance(out, torch.Tensor) and out.dim() == 3 and out.shape[:2] == ids.shape
+    return out[:, -1] if ok else None
+
+
+def table() -> dict[str, object]:
+    """The probes by name, for the worker to bind before any student code loads."""
+    names = ("watch_gradients", "gradient_report", "watch_modes", "mode_report")
+    return {n: globals()[n] for n in (*names, "parameter_count", "last_logits")}
+
+
+class _Sealed(types.ModuleType):
+    """This module, with its names fixed: `probes.mode_report = forged` raises."""
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"{self.__name__} is read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{self.__name__} is read-only")
+
+
+sys.modules[__name__].__class__ = _Sealed

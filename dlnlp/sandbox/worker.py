@@ -63,6 +63,8 @@ class Session:
     def __init__(self) -> None:
         self.namespace: dict = {"__name__": "__student__", "__builtins__": __builtins__}
         self.objects: dict[int, object] = {}  # kept results (models), named by codec.Ref ids
+        # bound before student code loads: it could rebind names in the probes module later
+        self.probes = probes.table()
 
     def _keep(self, value) -> codec.Ref:
         ref = codec.Ref(len(self.objects) + 1)
@@ -131,7 +133,7 @@ class Session:
 
     def probe(self, msg: dict) -> dict:
         """Run one of the kit's probes (dlnlp.sandbox.probes) on a kept object."""
-        probe = getattr(probes, msg["name"])
+        probe = self.probes[msg["name"]]
         target = self.objects.get(msg["target"])
         return self._run(
             {**msg, "target": None},

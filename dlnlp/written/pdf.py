@@ -4,7 +4,9 @@ The system's binary (dlnlp.browser.find_chromium), never playwright's download: 
 network for one. One Chromium serves a whole batch (about 0.5 s a student instead of a new
 browser's 3 s), and one student's page can cost only that student's PDF:
 - each page gets a fresh browser context (no state left from the student before);
-- a page that has not finished typesetting within `timeout` seconds is closed: RenderError;
+- a page not printed within `timeout` seconds: RenderError, and its Chromium is killed (a
+  renderer stuck in one long MathJax step would hold up closing the page as long, and
+  playwright's own timeouts with it); the next page gets a fresh Chromium;
 - a browser that died (a crash, a kill) is started again before the next page;
 - should playwright itself stop answering, its driver and Chromium are killed, by parent link
   from this process, and a fresh pair is started.
@@ -59,7 +61,7 @@ class _Chromium:
     the process from exiting."""
 
     def __init__(self, chromium: str, tmp: Path) -> None:
-        self._chromium, self._page_file = chromium, tmp / "page.html"
+        self._chromium, self._tmp, self._pages = chromium, tmp, 0
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         threading.Thread(target=self._serve, name="dlnlp-pdf", daemon=True).start()
         before = children()
@@ -104,7 +106,10 @@ class _Chromium:
 
         if self._dead or not self._browser.is_connected():  # a fresh one for this page
             self._launch()
-        self._page_file.write_text(html, encoding="utf-8")
+        # a file per page: a page left behind by a killed browser never shows another student's
+        self._pages += 1
+        page_file = self._tmp / f"page-{self._pages}.html"
+        page_file.write_text(html, encoding="utf-8")
         try:
             context = self._browser.new_context()
         except Error:  # it died since the last page, and playwright has not noticed yet
@@ -116,12 +121,13 @@ class _Chromium:
             # is busy in one long step (a deep \underbrace nest); the caller's deadline does
             page.set_default_timeout((timeout + GRACE) * 1000)
             page.emulate_media(media="print")
-            page.goto(self._page_file.as_uri(), wait_until="load")
+            page.goto(page_file.as_uri(), wait_until="load")
             page.wait_for_function(TYPESET, polling=20)
             return page.pdf(print_background=True, margin=MARGIN)
         finally:
             if not self._dead and self._browser.is_connected():
                 context.close()
+            page_file.unlink(missing_ok=True)
 
     def kill_browser(self) -> None:
         """SIGKILL Chromium (not the driver): a call waiting on its page then fails at once."""

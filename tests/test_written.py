@@ -289,7 +289,7 @@ def pdfs(tmp_path_factory, chromium):
 
 def test_a_written_answer_pdf_has_one_page_per_question_with_the_answers(pdfs):
     """perfect.pdf: one page per question, each with its heading, the student's own words,
-    and its maths typeset (MathJax ran: no raw "$", no "Math Processing Error")."""
+    and its maths typeset (MathJax ran: no TeX left, no "Math Processing Error")."""
     out, printed, _, _ = pdfs
     pages = _pdf_text(out / "perfect.pdf")
     sample = nbformat.read(REPO / "examples/attention/perfect.ipynb", as_version=4)
@@ -299,7 +299,7 @@ def test_a_written_answer_pdf_has_one_page_per_question_with_the_answers(pdfs):
         assert "Written question" in page and "Math Processing Error" not in page
         words = [w for w in shown.answer.split() if w.isalpha() and len(w) > 5][:3]
         assert words and all(w in page for w in words), (words, page[:300])
-        assert "$" not in page
+        assert "\\(" not in page and "\\sqrt" not in page and "$" not in page  # all typeset
     assert "perfect.pdf  (3/3 questions answered)" in printed
 
 

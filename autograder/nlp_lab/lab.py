@@ -39,7 +39,7 @@ GRADING_SEED = 0  # the seed every submission is trained with
 
 # Held-out score thresholds: no credit at the first, full credit at the second, linear between.
 # Set from the reference over seeds 0-4 (tests/test_nlp_lab.py checks the margin): accuracy
-# 0.942-0.951, perplexity 7.2-7.3. No credit where a bag of words is (accuracy 0.72) or a model
+# 0.939-0.951, perplexity 7.1-7.5 (the secret id permutation moves them like a seed). No credit where a bag of words is (accuracy 0.72) or a model
 # far from the reference's perplexity (a unigram model scores 179). Full credit at 0.85, not
 # higher: a plain transformer encoder (a choice the lab allows) reaches 0.76-0.84 in the budget.
 ACCURACY = (0.70, 0.85)
@@ -54,21 +54,25 @@ PAD, UNK = 0, 1
 KEY_VARIABLE = "DLNLP_LAB_KEY"  # set it (any text) to reproduce one run's ids when debugging
 
 
-@functools.cache
-def _key() -> bytes:
-    """This grading process's secret: the vocabulary permutation and the scoring orders."""
+def _draw_key() -> bytes:
     fixed = os.environ.get(KEY_VARIABLE)
     return hashlib.blake2b(fixed.encode()).digest()[:32] if fixed else secrets.token_bytes(32)
 
 
+# The run's secret (the vocabulary permutation, the scoring orders), drawn on import: the batch's
+# parent imports the hidden tests before it forks its grader processes, so every student of a
+# batch gets the same ids.
+_KEY = _draw_key()
+
+
 def _secret_order(n: int, purpose: str) -> list[int]:
-    """A permutation of range(n) that only the holder of _key() can compute."""
-    digest = [hashlib.blake2b(f"{purpose}:{i}".encode(), key=_key()).digest() for i in range(n)]
+    """A permutation of range(n) that only the holder of _KEY can compute."""
+    digest = [hashlib.blake2b(f"{purpose}:{i}".encode(), key=_KEY).digest() for i in range(n)]
     return sorted(range(n), key=digest.__getitem__)
 
 
 def _generator(purpose: str) -> torch.Generator:
-    seed = hashlib.blake2b(purpose.encode(), key=_key(), digest_size=8).digest()
+    seed = hashlib.blake2b(purpose.encode(), key=_KEY, digest_size=8).digest()
     return torch.Generator().manual_seed(int.from_bytes(seed, "little") >> 1)
 
 

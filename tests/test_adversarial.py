@@ -149,11 +149,9 @@ def scaled_dot_product_attention(q, k, v, mask=None):
     return out, torch.softmax(scores, dim=-1)
 """,
     "returns-unsafe-object": """
-import os
-
 class Sneaky:
-    def __reduce__(self):
-        return (os.system, ("echo pwned > /tmp/dlnlp-pwned",))
+    def __reduce__(self):  # unpickled, it would create the file
+        return (open, ("/tmp/dlnlp-pwned", "w"))
 
 def causal_mask(L):
     return Sneaky()
@@ -262,8 +260,8 @@ def test_infinite_loop_hits_the_time_limit(batch):
 
 def test_os_exit_fails_only_its_function(batch):
     r = batch[0]["os-exit"]
-    _only_zero(r, "sinusoidal_positional_encoding")
-    assert "stopped the grading process" in _notes(r, "sinusoidal_positional_encoding")
+    _only_zero(r, "sinusoidal_positional_encoding")  # refused by the code policy before it runs
+    assert "os._exit" in _notes(r, "sinusoidal_positional_encoding")
 
 
 def test_memory_hog_hits_the_memory_limit(batch):
@@ -291,7 +289,7 @@ def test_fake_results_are_not_written(batch):
 
 def test_no_process_is_left_behind(batch):
     r = batch[0]["leaves-child-process"]
-    assert r.score == r.max_score  # the function itself is correct
+    assert "subprocess" in " ".join(r.problems)  # refused by the code policy before it runs
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
             text = cmdline.read_bytes().replace(b"\0", b" ")
@@ -322,12 +320,12 @@ def test_banned_api_scores_zero_with_its_name(batch):
     assert "torch.nn.MultiheadAttention" in _notes(r, "multi_head_attention")
 
 
-def test_banned_api_reached_dynamically_is_seen_at_run_time(batch):
+def test_banned_api_reached_dynamically_is_refused(batch):
+    """A built name (getattr, import_module) is refused by the code policy (tests/test_bans.py
+    shows the run-time guards catching what the policy would let through)."""
     r = batch[0]["banned-dynamic"]
     _only_zero(r, "scaled_dot_product_attention")
-    assert "torch.nn.functional.scaled_dot_product_attention" in _notes(
-        r, "scaled_dot_product_attention"
-    )
+    assert "rule dynamic-attribute" in _notes(r, "scaled_dot_product_attention")
 
 
 def test_unsafe_return_value_is_refused(batch):

@@ -147,6 +147,12 @@ def backward_kernel_called_directly(x):
     y = x.clone().requires_grad_().sigmoid()
     return y.grad_fn(torch.ones_like(y))
 
+def forward_mode_ad(x):
+    import torch.autograd.forward_ad as fwAD
+    with fwAD.dual_level():
+        y = fwAD.make_dual(x, torch.ones_like(x)).exp()
+        return fwAD.unpack_dual(y).tangent
+
 def ao_lstm_cell(x):
     h = torch.zeros(x.shape[0], 4)
     return qd.LSTMCell(x.shape[1], 4)(x, (h, h))[0]
@@ -166,6 +172,7 @@ CALLS = [
     ("sigmoid_out", SIGMOID, "torch.Tensor.sigmoid"),
     ("engine_below_autograd", SIGMOID, "torch.autograd"),
     ("backward_kernel_called_directly", SIGMOID, None),  # sigmoid_backward: either entry
+    ("forward_mode_ad", SIGMOID, "torch.autograd"),
     ("ao_lstm_cell", CELLS, "torch.nn.LSTMCell"),
 ]
 

@@ -351,11 +351,11 @@ def enforce(extracted: Extracted) -> dict[str, list[str]]:
         fn = graded.get(id(k.node))
         name = getattr(k.node, "name", None)
         loaded = f"{name} was not loaded" if name else "this statement was not loaded"
-        for v in found[id(k)][:3]:
-            extracted.problems.append(
-                f"{k.where}: `{v.what}` breaks code policy rule {v.rule} "
-                f"({RULES[v.rule]}); {loaded}{' and scores 0' if fn else ''}"
-            )
+        v = found[id(k)][0]  # one line a statement: the first rule it breaks
+        extracted.problems.append(
+            f"{k.where}: `{v.what}` breaks code policy rule {v.rule} "
+            f"({RULES[v.rule]}); {loaded}{' and scores 0' if fn else ''}"
+        )
         if fn:
             refused[fn] = [v.entry() for v in found[id(k)][:3]]
             extracted.missing.setdefault(fn, f"{fn} was not loaded: it breaks the code policy")

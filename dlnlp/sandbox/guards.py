@@ -154,6 +154,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 # entries that ban the autograd engine, however it is started (backward, grad, torch.func,
 # Variable._execution_engine) and any backward kernel called directly (y.grad_fn(g))
 AUTOGRAD = ("torch.autograd", "torch.Tensor.backward", "torch.func")
+_FORWARD_AD = ("make_dual", "unpack_dual")  # torch.autograd.forward_ad's dual numbers
 
 
 def family(name: str) -> str:
@@ -212,16 +213,19 @@ def _own_family(dotted: str) -> tuple[str, ...]:
 class _FunctionMode(TorchFunctionMode):
     """Sees every torch function call before it is decomposed, however it was reached
     (`torch._VF.lstm_cell`, `torch.ops.aten.gru_cell.default`): composite ops such as lstm_cell
-    or kl_div are only seen here."""
+    or kl_div, and forward-mode AD's dual numbers, are only seen here."""
 
     def __init__(self, bans: Bans) -> None:
         super().__init__()
         self.bans = bans
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        entry = self.bans.match(str(getattr(func, "__name__", "")))
+        name = str(getattr(func, "__name__", ""))
+        entry = self.bans.match(name)
         if entry:
             _check(entry)
+        if self.bans.autograd and family(name) in _FORWARD_AD:
+            _check(self.bans.autograd)
         return func(*args, **(kwargs or {}))
 
 
@@ -240,7 +244,8 @@ class _DispatchMode(TorchDispatchMode):
         if entry:
             _check(entry)
         if self.bans.autograd and (
-            "backward" in name or torch._C._current_autograd_node() is not None
+            "backward" in name  # a backward kernel, e.g. called as y.grad_fn(g)
+            or torch._C._current_autograd_node() is not None  # the engine is running
         ):
             _check(self.bans.autograd)
         return func(*args, **(kwargs or {}))
@@ -263,7 +268,7 @@ def activate(banned: list[str]) -> None:
     if not banned:
         return
     bans = _bans(_active)
-    if bans.stems:
+    if bans.stems or bans.autograd:
         _modes.append(_FunctionMode(bans))
     if bans.dispatch or bans.autograd:
         _modes.append(_DispatchMode(bans))

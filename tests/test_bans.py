@@ -67,7 +67,7 @@ def test_graded_code_that_breaks_a_rule_is_refused_naming_the_rule(rule, code):
     """Is the graded function refused (never loaded, 0 points) with a message naming the rule?"""
     refused, problems, ex = _enforced(code)
     assert any(f"rule {rule}" in e for e in refused), refused
-    assert any(f"rule {rule}" in p and "scores 0" in p for p in problems)
+    assert any("code policy rule" in p and "f was not loaded and scores 0" in p for p in problems)
     assert not any(isinstance(k.node, ast.FunctionDef) and k.node.name == "f" for k in ex.kept)
     assert all(not cell.keep or ex.kept for cell in ex.cells)
 
@@ -352,3 +352,18 @@ def test_a_bypass_scores_zero_on_its_function_naming_the_rule_or_the_api(
 def test_module_level_code_that_rewrites_the_guards_is_named_in_the_problems(graded):
     problems = " ".join(graded["rewrites-guards"].problems)
     assert "dlnlp" in problems and "rule module" in problems and "_Quiet was not loaded" in problems
+
+
+def test_the_kits_locked_cells_are_not_loaded_and_marking_a_cell_locked_only_loses_it():
+    """The visible-checks helper reads tracebacks (it could never pass the policy) and grading
+    needs none of it: locked, non-solution cells are not loaded. A student who marks their own
+    cell so gains nothing: its code is not loaded either."""
+    nb = nbformat.v4.new_notebook()
+    kit = nbformat.v4.new_code_cell("import warnings\ndef visible_checks(name):\n    pass\n")
+    kit.metadata["nbgrader"] = {"grade_id": "visible_checks", "locked": True, "solution": False}
+    sneaky = nbformat.v4.new_code_cell("import os\ndef f():\n    return os.getpid()\n")
+    sneaky.metadata["nbgrader"] = {"grade_id": "f", "locked": True, "solution": False}
+    nb.cells = [kit, sneaky]
+    ex = extract(nb, ["f"])
+    assert ex.kept == [] and policy.enforce(ex) == {} and ex.problems == []
+    assert "f" in ex.missing

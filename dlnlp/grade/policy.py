@@ -120,11 +120,16 @@ def _is_module(path: str) -> bool:
     here (matplotlib), by what an `import a.b` statement binds."""
     top, *attrs = path.split(".")
     obj = sys.modules.get(top)
-    if obj is None:
+    if obj is None or not _public(path):
         return not attrs or path in sys.modules
     for attr in attrs:
         obj = getattr(obj, attr, None)
     return isinstance(obj, types.ModuleType)
+
+
+def _public(path: str) -> bool:
+    parts = path.split(".")
+    return len(parts) <= 8 and not any(p.startswith("_") for p in parts)
 
 
 def _denied(path: str) -> bool:
@@ -138,6 +143,8 @@ def _reach(path: str) -> Violation | None:
     top, *attrs = path.split(".")
     if _denied(path):
         return Violation("torch-internals", path)
+    if not _public(path):
+        return None  # refused as private anyway; resolving it could import torch._dynamo here
     obj = sys.modules.get(top)
     canonical = top
     for attr in attrs:

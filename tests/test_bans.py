@@ -57,6 +57,8 @@ REFUSED = [
     ("monkeypatch", "import torch\ndef f():\n    torch.allclose = lambda *a, **k: True\n"),
     ("hooks", "import torch\nclass f(torch.nn.Module):\n    def forward(self, x):\n        self._forward_pre_hooks.clear()\n        return x\n"),
     ("hooks", "import torch\ndef f(m):\n    m._forward_pre_hooks.clear()\n"),
+    ("hooks", "def f(m):\n    match m:\n        case object(_forward_pre_hooks=h):\n            h.clear()\n"),
+    ("torch-internals", "import numpy as np\ndef f(a):\n    return np.lib.stride_tricks.as_strided(a, (10**6,))\n"),
 ]  # fmt: skip
 
 

@@ -233,6 +233,11 @@ class _Checker(ast.NodeVisitor):
             return
         self.generic_visit(node)
 
+    def visit_MatchClass(self, node: ast.MatchClass) -> None:
+        for attr in node.kwd_attrs:  # `case object(_forward_hooks=h)` reads an attribute too
+            self._attribute(ast.Name(id="<matched>"), attr)
+        self.generic_visit(node)
+
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         outer, self.receiver = self.receiver, None
         for n in [*node.bases, *node.keywords, *node.decorator_list]:

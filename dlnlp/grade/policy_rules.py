@@ -12,12 +12,13 @@ ALLOWED_IMPORTS = frozenset(
 )
 # modules importable for a few attributes only (the lab's progress() prints to sys.stdout)
 RESTRICTED = {"sys": frozenset({"stdout", "stderr", "maxsize", "float_info", "version_info"})}
-# public paths of allowed packages that reach below the public API or load code (pickle, C++)
+# public paths of allowed packages that reach below the public API, load code (pickle, C++) or
+# address memory unchecked (numpy's as_strided)
 DENIED = (
     "torch.ops", "torch.library", "torch.overrides", "torch.jit", "torch.compile",
     "torch.compiler", "torch.fx", "torch.export", "torch.package", "torch.hub", "torch.load",
     "torch.serialization", "torch.multiprocessing", "torch.distributed", "torch.utils.cpp_extension",
-    "torch.utils.hooks", "torch.nn.modules.module", "numpy.ctypeslib", "numpy.load",
+    "torch.utils.hooks", "torch.nn.modules.module", "numpy.ctypeslib", "numpy.load", "numpy.lib.stride_tricks",
     "numpy.lib.format", "numpy.f2py", "typing.get_type_hints", "typing.ForwardRef",
 )  # fmt: skip
 # dunder attributes that only name or call an object's own protocol

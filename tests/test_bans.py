@@ -17,6 +17,7 @@ import torch
 from conftest import function_scores, grade_notebooks, with_code
 from dlnlp.grade import policy
 from dlnlp.grade.extract import extract
+from dlnlp.grade.static_check import banned_uses
 from dlnlp.sandbox.client import Zygote
 
 
@@ -72,6 +73,14 @@ def test_graded_code_that_breaks_a_rule_is_refused_naming_the_rule(rule, code):
     assert any("code policy rule" in p and "f was not loaded and scores 0" in p for p in problems)
     assert not any(isinstance(k.node, ast.FunctionDef) and k.node.name == "f" for k in ex.kept)
     assert all(not cell.keep or ex.kept for cell in ex.cells)
+
+
+def test_code_too_deep_to_check_is_refused_and_grading_goes_on():
+    """A 2000-term sum nests the syntax tree 2000 deep: the check must not crash the grader."""
+    for deep in (" + ".join(["0"] * 2000), "f" + ".a" * 2000):
+        refused, _, ex = _enforced(f"def f():\n    return {deep}\n")
+        assert any("rule nesting" in e for e in refused)
+        assert banned_uses(ex, "f", ["torch.sigmoid"]) == []
 
 
 def test_module_level_code_that_rewrites_the_guards_never_runs():

@@ -301,7 +301,10 @@ def check(kept: list[Kept]) -> dict[int, list[Violation]]:
     out = {}
     for k in kept:
         checker = _Checker(aliases)
-        checker.visit(k.node)
+        try:
+            checker.visit(k.node)
+        except RecursionError:  # e.g. a sum of 2000 terms: what cannot be checked is refused
+            checker.found.append(Violation("nesting", getattr(k.node, "name", "the statement")))
         if checker.found:
             out[id(k)] = checker.found
     return out

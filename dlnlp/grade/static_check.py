@@ -71,6 +71,13 @@ def banned_uses(extracted: Extracted, function: str, banned: list[str]) -> list[
     node = extracted.defs.get(function)
     if not banned or node is None:
         return []
+    try:
+        return _uses(extracted, node, banned)
+    except RecursionError:  # nested too deeply to read: the code policy has refused it already
+        return []
+
+
+def _uses(extracted: Extracted, node: ast.AST, banned: list[str]) -> list[str]:
     aliases: dict[str, str] = {}
     for stmt in extracted.module_level:
         _bind(stmt, aliases)

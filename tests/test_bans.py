@@ -378,3 +378,27 @@ def test_the_kits_locked_cells_are_not_loaded_and_marking_a_cell_locked_only_los
     ex = extract(nb, ["f"])
     assert ex.kept == [] and policy.enforce(ex) == {} and ex.problems == []
     assert "f" in ex.missing
+
+
+def test_the_kits_own_autograd_inside_a_call_is_not_a_hit():
+    """worker.grad differentiates the student's output inside the call: with guards.paused(),
+    that backward pass is the kit's, and a hit from before it is kept. (Modes only: nothing is
+    installed in this process.)"""
+    from dlnlp.sandbox import guards
+
+    def backward():
+        a = torch.randn(3, requires_grad=True)
+        return torch.autograd.grad((a * a).sum(), a)
+
+    banned = ["torch.autograd", "torch.Tensor.sigmoid"]
+    guards.activate(banned)
+    try:
+        with pytest.raises(guards.BannedAPIError):
+            torch.randn(3).sigmoid_()
+        with guards.paused():
+            backward()
+        with pytest.raises(guards.BannedAPIError):
+            backward()  # outside the pause, the engine is a hit again
+    finally:
+        hits = guards.deactivate()
+    assert hits == ["torch.Tensor.sigmoid", "torch.autograd"]

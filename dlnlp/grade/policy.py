@@ -56,17 +56,12 @@ def _dunder(name: str) -> bool:
 
 @functools.cache
 def _internal_names() -> frozenset[str]:
-    """Private names that torch and numpy objects carry: `self._x` may not be one of them,
-    since `self` is only a parameter (`MyClass.method(torch)` makes it torch)."""
-    names: set[str] = set()
-    for name, module in list(sys.modules.items()):
-        if name.split(".")[0] in ("torch", "numpy") and isinstance(module, types.ModuleType):
-            names.update(n for n in getattr(module, "__dict__", {}) if _private(n))
+    """Private names of the objects a method's `self` could be made to be (a tensor, a module:
+    `MyClass.method(model)`): `self._x` may not be one of them. Modules cannot be passed."""
     import torch
 
-    for obj in (torch.Tensor, torch.nn.Module, torch.nn.Module(), torch.nn.Parameter):
-        names.update(n for n in dir(obj) if _private(n))
-    return frozenset(names)
+    objects = (torch.Tensor, torch.nn.Parameter, torch.nn.Module, torch.nn.Module())
+    return frozenset(n for obj in objects for n in dir(obj) if _private(n))
 
 
 @functools.cache

@@ -55,6 +55,7 @@ REFUSED = [
     ("introspection", "def f():\n    def g():\n        yield\n    return g().gi_frame.f_back.f_globals\n"),
     ("module-value", "import torch\ndef f():\n    t = torch\n    return t.ops\n"),
     ("module-value", "import torch\nclass A:\n    def g(self):\n        return self._C\ndef f():\n    return A.g(torch)\n"),
+    ("module-value", "import matplotlib.pyplot as plt\ndef f():\n    return [plt]\n"),
     ("monkeypatch", "import torch\ndef f():\n    torch.allclose = lambda *a, **k: True\n"),
     ("hooks", "import torch\nclass f(torch.nn.Module):\n    def forward(self, x):\n        self._forward_pre_hooks.clear()\n        return x\n"),
     ("hooks", "import torch\ndef f(m):\n    m._forward_pre_hooks.clear()\n"),

@@ -116,8 +116,8 @@ class _Checker(ast.NodeVisitor):
     """Collects the violations in one statement. `receiver`: the `self` of the method being
     visited (its first parameter, never rebound), whose own private attributes are allowed."""
 
-    def __init__(self, aliases: dict[str, str]) -> None:
-        self.aliases, self.found, self.receiver = aliases, [], None
+    def __init__(self, aliases: dict[str, str], modules: set[str]) -> None:
+        self.aliases, self.modules, self.found, self.receiver = aliases, modules, [], None
         self.bases: set[int] = set()  # ids of nodes that are the `x` of an `x.attr`
 
     def _add(self, rule: str, what: str) -> None:
@@ -196,7 +196,8 @@ class _Checker(ast.NodeVisitor):
 
     def visit_Name(self, node: ast.Name) -> None:
         path = self.aliases.get(node.id)
-        if path and id(node) not in self.bases and _is_module(path):
+        module = node.id in self.modules or (path and _is_module(path))
+        if module and id(node) not in self.bases:
             self._add("module-value", node.id)
         if node.id in REFLECTION:
             self._add("reflection", node.id)
@@ -274,12 +275,15 @@ class _Checker(ast.NodeVisitor):
     visit_Lambda = visit_FunctionDef
 
 
-def _aliases(kept: list[Kept]) -> dict[str, str]:
-    """Every name an import anywhere in the kept code binds -> the dotted path it names."""
+def _aliases(kept: list[Kept]) -> tuple[dict[str, str], set[str]]:
+    """Every name an import anywhere in the kept code binds -> the dotted path it names; and
+    the names `import` statements bind (modules, even of packages this process lacks)."""
     aliases: dict[str, str] = {}
+    modules: set[str] = set()
     for k in kept:
         for n in ast.walk(k.node):
-            if isinstance(n, ast.Import):
+            if isinstance(n, ast.Import):  # binds a module, even one this process lacks
+                modules.update(a.asname or a.name.split(".")[0] for a in n.names)
                 for a in n.names:
                     aliases[a.asname or a.name.split(".")[0]] = (
                         a.name if a.asname else a.name.split(".")[0]
@@ -287,15 +291,15 @@ def _aliases(kept: list[Kept]) -> dict[str, str]:
             elif isinstance(n, ast.ImportFrom) and n.module and not n.level:
                 for a in n.names:
                     aliases[a.asname or a.name] = f"{n.module}.{a.name}"
-    return aliases
+    return aliases, modules
 
 
 def check(kept: list[Kept]) -> dict[int, list[Violation]]:
     """id(kept statement) -> the rules it breaks (statements that break none are left out)."""
-    aliases = _aliases(kept)
+    aliases, modules = _aliases(kept)
     out = {}
     for k in kept:
-        checker = _Checker(aliases)
+        checker = _Checker(aliases, modules)
         try:
             checker.visit(k.node)
         except RecursionError:  # e.g. a sum of 2000 terms: what cannot be checked is refused

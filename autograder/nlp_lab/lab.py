@@ -314,21 +314,28 @@ def _logits(out, shape: tuple[int, ...]) -> torch.Tensor:
     return out.double()
 
 
-def causal_logits(model, ids: torch.Tensor, vocab_size: int, g: torch.Generator) -> torch.Tensor:
+def causal_logits(
+    model, ids: torch.Tensor, fillers: torch.Tensor, vocab_size: int, g: torch.Generator
+) -> torch.Tensor:
     """The model's logits for `ids` (B, T), given only once they are shown to equal, at every
-    position t < T - 1, the logits at t of the prefix ids[:, :t + 1] alone.
+    position t < T - 1, the logits at t of a copy whose tokens after t are replaced.
 
-    The prefixes go first, shortest first, the whole rows last: when the model gives position
-    t's logits for a prefix it has never been sent token t + 1 of that row (the rows are
-    disjoint slices of the text), so a model that reads later tokens, or remembers what it was
-    sent, cannot make the whole rows' logits agree. Only each prefix's last position comes back
-    (the `last_logits` probe): it is what the check needs, and 1/t of the data.
+    Copy t keeps ids[:, :t + 1] and takes its later tokens from random rows of `fillers` (real
+    text: a copy looks like any other row). The copies go first, in order of t, the rows
+    themselves last: when the model gives position t's logits in copy t it has never been sent
+    token t + 1 of that row (rows are disjoint slices of the text; fillers are public), so a
+    model that reads later tokens, or remembers what it was sent, cannot make the rows' logits
+    agree. Only position t of copy t comes back (the `position_logits` probe): each position is
+    checked against the copy that hides the most. Every call has the same shape (B, T), which
+    keeps the worker's memory flat.
     """
     batch, length = ids.shape
     fixed = torch.zeros(batch, length, vocab_size, dtype=torch.float64)
-    for t in range(1, length):
-        last = _shuffled(g, ids[:, :t], lambda rows: model.probe("last_logits", rows))
-        fixed[:, t - 1] = _logits(last, (batch, vocab_size))
+    for t in range(length - 1):
+        rows = ids.clone()
+        rows[:, t + 1 :] = fillers[torch.randint(len(fillers), (batch,), generator=g), t + 1 :]
+        at_t = _shuffled(g, rows, lambda r, t=t: model.probe("position_logits", r, t))
+        fixed[:, t] = _logits(at_t, (batch, vocab_size))
     logits = _logits(_shuffled(g, ids, model), (batch, length, vocab_size))
     check(
         bool(torch.allclose(logits[:, :-1], fixed[:, :-1], atol=1e-4, rtol=1e-4)),
@@ -339,18 +346,21 @@ def causal_logits(model, ids: torch.Tensor, vocab_size: int, g: torch.Generator)
 
 
 def check_causal(model, ids: torch.Tensor, vocab_size: int) -> None:
-    """causal_logits on `ids` (eval mode)."""
-    causal_logits(model, ids, vocab_size, torch.Generator().manual_seed(1))
+    """causal_logits on `ids`, the replaced tokens drawn at random (eval mode)."""
+    g = torch.Generator().manual_seed(1)
+    fillers = torch.randint(2, vocab_size, (4 * len(ids), ids.shape[1]), generator=g)
+    causal_logits(model, ids, fillers, vocab_size, g)
 
 
-def held_out_perplexity(student, model, batch_windows: int = 256) -> float:
+def held_out_perplexity(student, model, batch_windows: int = 48) -> float:
     """Perplexity of a kept language model on the hidden test stream, computed here, credited
     only when causal_logits holds on every window scored.
 
     The worker holds hidden text from here on: it is retired at the end, `model` with it."""
-    vocab_size, _, test = corpus()
+    vocab_size, train, test = corpus()
     data = windows(test, LM_RUN["seq_len"])
     data = data[_secret_order(len(data), "windows")]  # batch-mates in no telling order
+    fillers = windows(train, LM_RUN["seq_len"])[:-1, :-1]  # whole windows of public text
     g = _generator("causality")
     nll, count = 0.0, 0
     with student.holding_hidden_inputs():
@@ -359,7 +369,7 @@ def held_out_perplexity(student, model, batch_windows: int = 256) -> float:
         for start in range(0, len(data), batch_windows):
             chunk = data[start : start + batch_windows]
             inputs, targets = chunk[:, :-1], chunk[:, 1:]
-            logits = causal_logits(model, inputs, vocab_size, g)
+            logits = causal_logits(model, inputs, fillers, vocab_size, g)
             real = targets != PAD
             logp = torch.log_softmax(logits, dim=-1)
             picked = logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1)

@@ -187,20 +187,20 @@ def parameter_count(model: torch.nn.Module) -> int:
     return sum(torch.Tensor.numel(p) for p in _parameters(model, genuine=False))
 
 
-def last_logits(model: torch.nn.Module, ids: torch.Tensor) -> torch.Tensor | None:
-    """model(ids)[:, -1], without gradient tracking: the logits of each row's last position
-    (a causality check needs no more, and sending (B, T, V) for every prefix is T times the
-    data). None when the output is not a (B, T, ...) tensor: the trusted side says so."""
+def position_logits(model: torch.nn.Module, ids: torch.Tensor, t: int) -> torch.Tensor | None:
+    """model(ids)[:, t], without gradient tracking: the logits at one position of each row (a
+    causality check needs no more; sending (B, T, V) for every copy is T times the data).
+    None when the output is not a (B, T, ...) tensor: the trusted side says so."""
     with torch.no_grad():
         out = model(ids)
     ok = isinstance(out, torch.Tensor) and out.dim() == 3 and out.shape[:2] == ids.shape
-    return out[:, -1] if ok else None
+    return out[:, t] if ok else None
 
 
 def table() -> dict[str, object]:
     """The probes by name, for the worker to bind before any student code loads."""
     names = ("watch_gradients", "gradient_report", "watch_modes", "mode_report")
-    return {n: globals()[n] for n in (*names, "parameter_count", "last_logits")}
+    return {n: globals()[n] for n in (*names, "parameter_count", "position_logits")}
 
 
 class _Sealed(types.ModuleType):

@@ -211,6 +211,12 @@ def runtime_replies():
             replies["own_sigmoid"] = w.request(
                 {"op": "call", "fn": "own_sigmoid", "args": [x], "banned": SIGMOID}, 30
             )
+            # a hidden test's student.grad(...): the kit differentiates the student's output
+            replies["grad_of_own_sigmoid"] = w.request(
+                {"op": "grad", "fn": "own_sigmoid", "args": [x], "banned": SIGMOID, "wrt": [0],
+                 "grad_output": torch.ones(2, 3), "output_index": None},
+                30,
+            )  # fmt: skip
             return replies
         finally:
             w.kill()
@@ -227,6 +233,13 @@ def test_runtime_guards_catch_the_bypass_at_the_dispatch_level(runtime_replies, 
 
 def test_runtime_guards_let_the_students_own_code_run(runtime_replies):
     assert runtime_replies["own_sigmoid"]["ok"]
+
+
+def test_the_kits_gradient_of_a_students_output_is_not_their_use_of_autograd(runtime_replies):
+    """worker.grad runs autograd on the student's output for a hidden test: a function that
+    bans torch.autograd is not charged with the kit's backward pass."""
+    reply = runtime_replies["grad_of_own_sigmoid"]
+    assert reply["ok"] and reply["value"][0] is not None, reply
 
 
 # --- end to end: what a student who tries these gets ---------------------------------------

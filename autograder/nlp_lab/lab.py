@@ -310,33 +310,37 @@ def _logits(out, shape: tuple[int, ...]) -> torch.Tensor:
         isinstance(out, torch.Tensor) and out.shape == shape,
         "LanguageModel's forward must return logits of shape (B, T, vocab_size)",
     )
-    check(bool(torch.isfinite(out).all()), "the language model's logits contain nan or inf")
-    return out.double()
+    return out
 
 
 def causal_logits(
     model, ids: torch.Tensor, fillers: torch.Tensor, vocab_size: int, g: torch.Generator
 ) -> torch.Tensor:
-    """The model's logits for `ids` (B, T), given only once they are shown to equal, at every
-    position t < T - 1, the logits at t of a copy whose tokens after t are replaced.
+    """The model's logits for `ids` (B, T), as float64, given only once they are shown to equal,
+    at every position t < T - 1, the logits at t of a copy whose tokens after t are replaced.
 
     Copy t keeps ids[:, :t + 1] and takes its later tokens from random rows of `fillers` (real
     text: a copy looks like any other row). The copies go first, in order of t, the rows
     themselves last: when the model gives position t's logits in copy t it has never been sent
     token t + 1 of that row (rows are disjoint slices of the text; fillers are public), so a
     model that reads later tokens, or remembers what it was sent, cannot make the rows' logits
-    agree. Only position t of copy t comes back (the `position_logits` probe): each position is
-    checked against the copy that hides the most. Every call has the same shape (B, T), which
-    keeps the worker's memory flat.
+    agree. Only position t of copy t comes back (the `logits` probe): each position is checked
+    against the copy that hides the most. Every call has the same shape (B, T), which keeps the
+    worker's memory flat (many shapes fragment its address space).
     """
     batch, length = ids.shape
     fixed = torch.zeros(batch, length, vocab_size, dtype=torch.float64)
     for t in range(length - 1):
         rows = ids.clone()
         rows[:, t + 1 :] = fillers[torch.randint(len(fillers), (batch,), generator=g), t + 1 :]
-        at_t = _shuffled(g, rows, lambda r, t=t: model.probe("position_logits", r, t))
+        at_t = _shuffled(g, rows, lambda r, t=t: model.probe("logits", r, t))
         fixed[:, t] = _logits(at_t, (batch, vocab_size))
-    logits = _logits(_shuffled(g, ids, model), (batch, length, vocab_size))
+    whole = _shuffled(g, ids, lambda r: model.probe("logits", r))
+    logits = _logits(whole, (batch, length, vocab_size)).double()
+    check(
+        bool(torch.isfinite(logits).all() and torch.isfinite(fixed).all()),
+        "the language model's logits contain nan or inf",
+    )
     check(
         bool(torch.allclose(logits[:, :-1], fixed[:, :-1], atol=1e-4, rtol=1e-4)),
         "the language model is not causal: its logits at position t change when later tokens "
@@ -352,7 +356,7 @@ def check_causal(model, ids: torch.Tensor, vocab_size: int) -> None:
     causal_logits(model, ids, fillers, vocab_size, g)
 
 
-def held_out_perplexity(student, model, batch_windows: int = 48) -> float:
+def held_out_perplexity(student, model, batch_windows: int = 160) -> float:
     """Perplexity of a kept language model on the hidden test stream, computed here, credited
     only when causal_logits holds on every window scored.
 

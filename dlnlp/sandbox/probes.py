@@ -1,7 +1,8 @@
 """The kit's probes: small trusted routines run *inside* the worker on an object it keeps.
 
 They watch how student code uses a model, which no returned value shows: whether the gradients
-were zeroed before each backward pass, and in which mode (train/eval) each forward pass ran.
+were zeroed before each backward pass, and in which mode (train/eval) each forward pass ran;
+`logits` runs a model without autograd and sends back only what a causality check needs.
 
 Student code shares this process, so the probes assume it is hostile (README, "Security"):
 - torch's registration functions are captured when this module is imported, before any student
@@ -12,7 +13,10 @@ Student code shares this process, so the probes assume it is hostile (README, "S
   removing a hook can only lose counts: the trusted side compares them with the number of
   batches the budget implies (autograder/nlp_lab/lab.py), so a missing count is a failure;
 - a hook counts only when torch itself calls it (checked on the caller's frame), so student
-  code that finds the hook functions cannot call them to add counts.
+  code that finds the hook functions cannot call them to add counts;
+- the worker binds these functions (table()) before student code loads, and this module
+  refuses `probes.name = ...`: a rebinding through vars() reaches no probe the worker runs.
+Code that breaks the code policy (dlnlp/grade/policy.py) never runs; these hold without it.
 """
 
 from __future__ import annotations
@@ -187,20 +191,21 @@ def parameter_count(model: torch.nn.Module) -> int:
     return sum(torch.Tensor.numel(p) for p in _parameters(model, genuine=False))
 
 
-def position_logits(model: torch.nn.Module, ids: torch.Tensor, t: int) -> torch.Tensor | None:
-    """model(ids)[:, t], without gradient tracking: the logits at one position of each row (a
-    causality check needs no more; sending (B, T, V) for every copy is T times the data).
+def logits(model: torch.nn.Module, ids: torch.Tensor, t: int | None = None) -> torch.Tensor | None:
+    """model(ids) without gradient tracking (no graph to hold in memory), or only its position
+    t, (B, V): all a causality check needs of a copy (the whole output is T times the data).
     None when the output is not a (B, T, ...) tensor: the trusted side says so."""
     with torch.no_grad():
         out = model(ids)
-    ok = isinstance(out, torch.Tensor) and out.dim() == 3 and out.shape[:2] == ids.shape
-    return out[:, t] if ok else None
+    if not (isinstance(out, torch.Tensor) and out.dim() == 3 and out.shape[:2] == ids.shape):
+        return None
+    return out if t is None else out[:, t]
 
 
 def table() -> dict[str, object]:
     """The probes by name, for the worker to bind before any student code loads."""
     names = ("watch_gradients", "gradient_report", "watch_modes", "mode_report")
-    return {n: globals()[n] for n in (*names, "parameter_count", "position_logits")}
+    return {n: globals()[n] for n in (*names, "parameter_count", "logits")}
 
 
 class _Sealed(types.ModuleType):

@@ -41,6 +41,14 @@ def _call(zygote, source: str, fn: str = "f", timeout: float = 20, worker=None):
     return w, reply
 
 
+def _gone(path: Path, seconds: float = 5) -> bool:
+    """Whether `path` disappears within `seconds` (the launcher cleans up after its worker)."""
+    deadline = time.monotonic() + seconds
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not path.exists()
+
+
 def test_memory_outside_the_address_space_cannot_be_taken(zygote):
     """memfd files written but not mapped, SysV segments and queues, tmpfs files: RLIMIT_AS
     counts none of them. 1.5 GB went into memfd files before; now each route is closed."""
@@ -95,11 +103,7 @@ def test_each_worker_has_a_memory_cgroup_where_one_can_be_made(zygote):
     limit = int((folder / limit_file).read_text())
     assert limit < 2**31, f"the worker's cgroup allows {limit} bytes"
     w.kill()
-    for _ in range(100):
-        if not folder.exists():
-            break
-        time.sleep(0.05)
-    assert not folder.exists(), f"{folder} outlived its worker"
+    assert _gone(folder), f"{folder} outlived its worker"
 
 
 def test_sysv_objects_and_the_scratch_folder_end_with_the_worker(zygote):
@@ -110,11 +114,7 @@ def test_sysv_objects_and_the_scratch_folder_end_with_the_worker(zygote):
     assert scratch.name.startswith("dlnlp-worker-")
     assert w.layers["ipc_namespace"]
     w.kill()
-    for _ in range(100):
-        if not scratch.exists():
-            break
-        time.sleep(0.05)
-    assert not scratch.exists(), f"{scratch} outlived its worker"
+    assert _gone(scratch), f"{scratch} outlived its worker"
 
 
 def test_the_worker_sees_none_of_the_graders_environment(zygote):

@@ -4,6 +4,8 @@ questions as manually graded answer cells, without the model answers?"""
 
 from __future__ import annotations
 
+import os
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -11,6 +13,9 @@ from nbclient import NotebookClient
 from conftest import COURSE, release, solved
 
 ASSIGNMENTS = list(COURSE.config().assignments)
+# one torch thread in the kernel: the suite runs other test files beside it, and torch's threads
+# spinning against them made the lab notebook (13 s alone) take 81-139 s, past the cell timeout
+KERNEL_ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
 
 
 def _run(nb, folder, allow_errors=False):
@@ -21,7 +26,7 @@ def _run(nb, folder, allow_errors=False):
         kernel_name="python3",
         allow_errors=allow_errors,
         resources={"metadata": {"path": str(folder)}},
-    ).execute()
+    ).execute(env=KERNEL_ENV)
     return nb
 
 

@@ -197,8 +197,9 @@ class Session:
         texts bounded (untrusted.py), a banned API one that `fn` bans. Raises StudentError
         (kind protocol) for anything else."""
         err = reply.get("error")
+        forged = StudentError(fn, "protocol", _failure_text(fn, "protocol", _FORGED, self.limits))
         if not isinstance(err, dict) or err.get("kind") not in _WORKER_KINDS:
-            raise StudentError(fn, "protocol", _failure_text(fn, "protocol", _FORGED, self.limits))
+            raise forged
         out = {
             "kind": err["kind"],
             "type": clip_name(err.get("type", "")),
@@ -209,9 +210,7 @@ class Session:
             said = str(err.get("message", ""))[: 64 * MESSAGE].split(", ")
             out["apis"] = [a for a in self.banned.get(fn, []) if a in said]
             if not out["apis"]:
-                raise StudentError(
-                    fn, "protocol", _failure_text(fn, "protocol", _FORGED, self.limits)
-                )
+                raise forged
         return out
 
     def check_current(self, fn: str, generation: int) -> None:

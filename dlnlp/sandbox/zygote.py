@@ -21,13 +21,16 @@ import signal
 import socket
 import sys
 import tempfile
+from pathlib import Path
 
 import torch
 
 from dlnlp.sandbox import cgroup, codec, guards, layers, worker
 
 
-def _launch(conn: socket.socket, settings: dict, zygote: int, cgroups) -> None:
+def _launch(
+    conn: socket.socket, settings: dict, zygote: int, cgroups: tuple[Path, int] | None
+) -> None:
     """In the forked launcher: namespaces and a memory cgroup, then the worker as their pid 1.
     Never returns."""
     try:
@@ -38,8 +41,9 @@ def _launch(conn: socket.socket, settings: dict, zygote: int, cgroups) -> None:
         layers.die_with_parent(zygote)
         namespaces = layers.unshare_namespaces()
         scratch = tempfile.mkdtemp(prefix="dlnlp-worker-")
-        limit = cgroup.limit_bytes(settings["memory_mb"])
-        group = cgroups and cgroup.create(cgroups, os.path.basename(scratch), limit)
+        group = cgroups and cgroup.create(
+            cgroups, os.path.basename(scratch), cgroup.limit_bytes(settings["memory_mb"])
+        )
         namespaces["memory_cgroup"] = bool(group)
         ready_r, ready_w = os.pipe()
         pid = os.fork()

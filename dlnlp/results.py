@@ -55,6 +55,12 @@ class Results(BaseModel):
     isolation: dict = Field(default_factory=dict)  # the sandbox layers that were in force
     execution_time: float = 0.0
 
+    def texts(self, function: str) -> list[str]:
+        """Everything the student reads about `function`'s failures: its failed tests' outputs
+        and its notes (what a mutant's hint is looked for in)."""
+        failed = [t.output for t in self.tests if t.function == function and t.status == "failed"]
+        return failed + [n for f in self.functions if f.name == function for n in f.notes]
+
     def status_message(self) -> str:
         """One line for grades.csv: ok, or what went wrong."""
         if self.status == "unreadable":

@@ -12,8 +12,10 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from dlnlp.errors import DlnlpError
 
-class ConfigError(Exception):
+
+class ConfigError(DlnlpError):
     """grader_config.yaml is missing, unreadable or invalid; the message names file and key."""
 
 

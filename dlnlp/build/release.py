@@ -21,9 +21,10 @@ import nbformat
 
 from dlnlp.build.splice import solved_notebook
 from dlnlp.course import Course
+from dlnlp.errors import DlnlpError
 
 
-class BuildError(Exception):
+class BuildError(DlnlpError):
     pass
 
 

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import nbformat
 
+from dlnlp.errors import DlnlpError
 from dlnlp.parsing import parse
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
-class SpliceError(Exception):
+class SpliceError(DlnlpError):
     """Notebook and reference disagree; the message names the file, the function and the fix."""
 
 

@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dlnlp.errors import DlnlpError
+
 # ASCII letters, digits, "_" first (no hidden ".x", no "-x" option, no "=x" formula), then also
 # ".", "@", "-" (e-mail-like nbgrader ids stay as they are); bounded so a path stays short
 SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._@-]{0,63}")
@@ -24,7 +26,7 @@ SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._@-]{0,63}")
 RESERVED = frozenset({"grades.csv", "grading.log", "student-ids.csv", "report"})
 
 
-class CollectError(Exception):
+class CollectError(DlnlpError):
     """The paths given cannot be graded as they are; the message says which and why."""
 
 

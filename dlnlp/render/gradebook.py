@@ -14,11 +14,12 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
+from dlnlp.errors import DlnlpError
 from dlnlp.render import atomic_write
 from dlnlp.results import Results
 
 
-class GradebookError(Exception):
+class GradebookError(DlnlpError):
     """The nbgrader course cannot take the scores; the message says what to do."""
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dlnlp.errors import DlnlpError
 
-class ReportError(Exception):
+
+class ReportError(DlnlpError):
     """The report cannot be made (no records, mixed assignments, matplotlib missing)."""
 
 

@@ -24,6 +24,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from dlnlp.browser import MISSING, children, descendants, find_chromium, launch_args
+from dlnlp.errors import DlnlpError
 
 INSTALL = "written-answer PDFs need the pdf extra: pip install -e '.[pdf]'"
 TIMEOUT = 20.0  # seconds one student's page may take to load, typeset and print
@@ -35,7 +36,7 @@ MARGIN = {side: "1.5cm" for side in ("top", "bottom", "left", "right")}
 TYPESET = "() => document.documentElement.hasAttribute('data-typeset')"
 
 
-class PdfError(Exception):
+class PdfError(DlnlpError):
     """A PDF cannot be made here at all; the message says what to install."""
 
 

@@ -11,9 +11,16 @@ import nbformat
 import pytest
 
 from conftest import COURSE, release
+from dlnlp.build import visible_checks
 from dlnlp.build.fill import fill
 from dlnlp.build.release import build_release
-from dlnlp.build.splice import SpliceError, solved_notebook
+from dlnlp.build.splice import (
+    HELPER_ID,
+    VISIBLE_CHECKS_PLACEHOLDER,
+    SpliceError,
+    solved_notebook,
+    visible_checks_source,
+)
 from dlnlp.course import Course
 
 ASSIGNMENTS = list(COURSE.config().assignments)
@@ -147,3 +154,55 @@ def test_fill_sets_written_answers_by_grade_id():
         fill(nb, written={"written_nope": "an answer"})
     with pytest.raises(KeyError, match="causal_mask"):  # a code cell is not a written answer
         fill(nb, written={"causal_mask": "an answer"})
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_helper_cell_is_the_one_source(assignment):
+    """Is the release's visible_checks cell exactly dlnlp/build/visible_checks.py's code, and
+    does the authored notebook hold only the placeholder (no copy to drift)?"""
+    released = _by_grade_id(release(assignment))[HELPER_ID]
+    assert released.source == visible_checks_source()
+    assert "def visible_checks(name):" in released.source
+    authored = nbformat.read(COURSE.source_notebook(assignment), as_version=4)
+    assert _by_grade_id(authored)[HELPER_ID].source == VISIBLE_CHECKS_PLACEHOLDER
+
+
+def test_helper_source_is_the_module_that_runs():
+    """Is the cell's code the module's own code (its docstring aside), so that what ruff and the
+    tests import is what the student runs?"""
+    code = visible_checks_source()
+    assert '"""The `visible_checks` helper' not in code
+    namespace: dict = {}
+    exec(compile(code, "<visible_checks cell>", "exec"), namespace)
+    assert namespace["visible_checks"].__doc__ == visible_checks.visible_checks.__doc__
+
+
+def _without_helper_cell(tmp_path: Path, source: str | None) -> Path:
+    """A copy of attention's authored notebook whose helper cell is gone (None) or holds `source`."""
+    nb = nbformat.read(COURSE.source_notebook("attention"), as_version=4)
+    if source is None:
+        nb.cells = [
+            c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != HELPER_ID
+        ]
+    else:
+        _by_grade_id(nb)[HELPER_ID].source = source
+    path = tmp_path / "attention.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_splice_rejects_a_notebook_without_the_helper_cell(tmp_path):
+    """Does a notebook without the helper cell get an error naming the file and the fix?"""
+    path = _without_helper_cell(tmp_path, None)
+    with pytest.raises(SpliceError) as e:
+        solved_notebook(path, COURSE.solution("attention"))
+    assert str(path) in str(e.value) and "no visible_checks helper cell" in str(e.value)
+    assert VISIBLE_CHECKS_PLACEHOLDER in str(e.value)  # the fix: the line to put in it
+
+
+def test_splice_rejects_code_in_the_helper_cell(tmp_path):
+    """Is an edited copy of the helper in the authored notebook refused (it would be lost),
+    pointing at the file to edit instead?"""
+    path = _without_helper_cell(tmp_path, "def visible_checks(name):\n    pass")
+    with pytest.raises(SpliceError, match="edit that file"):
+        solved_notebook(path, COURSE.solution("attention"))

@@ -4,7 +4,8 @@ The authored notebook holds each graded function's signature and docstring, with
 `### BEGIN SOLUTION` / `### END SOLUTION` region; the reference body (docstring dropped) is
 spliced into that region. A graded class's cell holds one such region in each method (e.g.
 `__init__` and `forward`), filled with the body of the reference class's method of that name.
-solutions/ stays the one place solution code lives.
+solutions/ stays the one place solution code lives; likewise dlnlp/build/visible_checks.py is the
+one place the `visible_checks` helper cell's code lives (the authored cell holds a placeholder).
 """
 
 from __future__ import annotations
@@ -18,9 +19,14 @@ from pathlib import Path
 import nbformat
 
 from dlnlp.errors import DlnlpError
+from dlnlp.notebook import grade_id, is_solution
 from dlnlp.parsing import parse
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+HELPER_ID = "visible_checks"  # the grade_id of the helper cell
+HELPER_MODULE = Path(__file__).with_name("visible_checks.py")
+# what an authored notebook's helper cell holds (`dlnlp new` writes it): the build fills in the code
+VISIBLE_CHECKS_PLACEHOLDER = "# filled in by dlnlp build from dlnlp/build/visible_checks.py"
 
 
 class SpliceError(DlnlpError):
@@ -144,18 +150,45 @@ def splice_cell(source: str, function: str, reference: Reference, where: str) ->
     return text
 
 
+def visible_checks_source() -> str:
+    """The helper cell's code: dlnlp/build/visible_checks.py after its module docstring."""
+    text = HELPER_MODULE.read_text()
+    docstring = parse(text, str(HELPER_MODULE)).body[0]
+    return "\n".join(text.splitlines()[docstring.end_lineno :]).strip("\n")
+
+
+def _fill_helper(nb: nbformat.NotebookNode, source: Path) -> None:
+    """Put the visible_checks helper's code into the notebook's helper cell (its placeholder)."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and grade_id(c) == HELPER_ID]
+    fix = (
+        f"add a locked code cell (id 'visible-checks', nbgrader grade_id {HELPER_ID!r}) holding "
+        f"the line {VISIBLE_CHECKS_PLACEHOLDER!r}, before the first check cell"
+    )
+    if not cells:
+        raise SpliceError(f"{source}: no visible_checks helper cell; {fix}")
+    for cell in cells:
+        if cell.source.strip() not in ("", VISIBLE_CHECKS_PLACEHOLDER):
+            raise SpliceError(
+                f"{source}: the {HELPER_ID} cell holds code, but its code lives in "
+                f"{HELPER_MODULE.name} (dlnlp/build/); edit that file and leave the line "
+                f"{VISIBLE_CHECKS_PLACEHOLDER!r} in the cell"
+            )
+        cell.source = visible_checks_source()
+
+
 def solved_notebook(
     source: Path, solution: Path, functions: list[str] | None = None
 ) -> nbformat.NotebookNode:
-    """The authored notebook with every graded function's reference spliced in."""
+    """The authored notebook with every graded function's reference spliced in and the
+    visible_checks helper's code in its cell."""
     nb = copy.deepcopy(nbformat.read(source, as_version=4))
+    _fill_helper(nb, source)
     refs = reference_bodies(solution)
     seen = set()
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type != "code" or not meta.get("solution"):
+        if cell.cell_type != "code" or not is_solution(cell):
             continue
-        fn = meta.get("grade_id")
+        fn = grade_id(cell)
         if fn not in refs:
             raise SpliceError(
                 f"{source}: solution cell {fn!r} has no function of that name in {solution}"

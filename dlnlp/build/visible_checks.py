@@ -1,0 +1,51 @@
+"""The `visible_checks` helper of every assignment notebook: the ONE source of its cell.
+
+`dlnlp build` (dlnlp.build.splice.solved_notebook) copies this file's code, everything after this
+docstring, into the locked code cell whose nbgrader grade_id is `visible_checks`; the authored
+notebooks hold only a placeholder there. Edit the helper here, then `make release`. The code runs
+in the student's kernel with torch alone, so it imports nothing from dlnlp, and it carries no type
+hints: its text is the release's, shown to students as is.
+"""
+
+import contextlib
+import linecache
+import warnings
+
+
+@contextlib.contextmanager
+def visible_checks(name):
+    """Run the visible checks of `name` (the body of the `with` block) and say how they went.
+
+    Prints "✓ name: ..." when every check passes, or "✗ name: ..." and the reason when one
+    fails; the error is then raised again, so the cell still fails and shows where. Warnings
+    raised inside the block (e.g. by torch) are printed here as notes instead of on stderr.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        except Exception as error:
+            print(f"✗ {name}: {_why_it_failed(name, error)}")
+            raise
+        finally:
+            for note in dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught):
+                print(f"  note: {note}")
+    print(f"✓ {name}: all visible checks passed")
+
+
+def _why_it_failed(name, error):
+    """One line for the student: the failed check's message, or the function still to write."""
+    tb = error.__traceback__
+    while tb.tb_next is not None:  # the innermost frame: where the error was raised
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    if isinstance(error, NotImplementedError) and not str(error):
+        where = getattr(code, "co_qualname", code.co_name)  # e.g. TextClassifier.__init__
+        stub = "not implemented yet" if where == name else f"{where} is not implemented yet"
+        return f"{stub} — replace the `raise NotImplementedError()` line in its cell with your code"
+    if isinstance(error, AssertionError):
+        line = linecache.getline(code.co_filename, tb.tb_lineno).strip()
+        return str(error) or f"this check failed: {line or f'line {tb.tb_lineno}'}"
+    if isinstance(error, NameError):
+        return f"{error} — run the cells above first (this check uses what they define)"
+    return f"{type(error).__name__}: {error}"

@@ -138,3 +138,33 @@ def test_student_ids_cannot_climb_out_of_the_output_folder(tmp_path):
     }
     # ".." and ".hidden" get ids of their own (tests/test_hardening_outputs.py): no dot-name
     assert "ok" in ids and len(ids) == 3 and not any(i.startswith(".") for i in ids)
+
+
+def test_metadata_of_any_shape_reads_as_none():
+    """Does a student's broken metadata (a list, a string, a number where a dict belongs) read
+    as "no nbgrader metadata" in every lookup, instead of raising?"""
+    from dlnlp import notebook
+
+    broken = [
+        {"metadata": ["x"]},
+        {"metadata": {"nbgrader": "solution"}},
+        {"metadata": {"nbgrader": {"grade_id": ["f"], "solution": True}}},
+        {"metadata": None, "source": 3},
+        "not a cell",
+    ]
+    for cell in broken:
+        assert notebook.grade_id(cell) is None
+        assert notebook.source(cell) == ""
+        assert not notebook.is_kit_cell(cell)
+    assert notebook.by_grade_id(broken) == {}
+    good = {"metadata": {"nbgrader": {"grade_id": "f", "solution": True}}, "source": ["a\n", "b"]}
+    assert notebook.by_grade_id([*broken, good]) == {"f": good}
+    assert notebook.is_solution(good) and notebook.source(good) == "a\nb"
+
+
+def test_broken_metadata_costs_only_the_grade_id():
+    """Is a graded function whose cell's metadata the student broke still found, by name?"""
+    nb = _nb(("def f():\n    return 1\n", None))
+    nb.cells[0].metadata = ["broken"]
+    ex = extract(nb, ["f"])
+    assert ex.found_by == {"f": "name"} and not ex.missing

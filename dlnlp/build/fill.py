@@ -9,6 +9,7 @@ import copy
 
 import nbformat
 
+from dlnlp.notebook import grade_id, is_solution
 from dlnlp.parsing import parse
 
 
@@ -45,24 +46,20 @@ def fill(
     (markdown solution cells) by grade_id. Raises KeyError for a function or an answer without
     a cell."""
     nb = copy.deepcopy(nb)
-    cells = {
-        cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        for cell in nb.cells
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution")
-    }
+    cells = {grade_id(cell) for cell in nb.cells if is_solution(cell)} - {None}
     answers: dict[str, str] = {}
     for code in codes:
         answers |= split_functions(code, cells)
     answers |= raw or {}
     texts = dict(written or {})
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if not meta.get("solution"):
+        gid = grade_id(cell)
+        if not is_solution(cell) or gid is None:
             continue
-        if cell.get("cell_type") == "markdown" and meta.get("grade_id") in texts:
-            cell.source = texts.pop(meta["grade_id"])
-        elif meta.get("grade_id") in answers:
-            cell.source = answers.pop(meta["grade_id"])
+        if cell.get("cell_type") == "markdown" and gid in texts:
+            cell.source = texts.pop(gid)
+        elif gid in answers:
+            cell.source = answers.pop(gid)
     if answers:
         raise KeyError(f"no solution cell for {sorted(answers)}")
     if texts:

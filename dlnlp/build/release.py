@@ -22,6 +22,7 @@ import nbformat
 from dlnlp.build.splice import solved_notebook
 from dlnlp.course import Course
 from dlnlp.errors import DlnlpError
+from dlnlp.notebook import grade_id, nbgrader_meta
 
 
 class BuildError(DlnlpError):
@@ -58,8 +59,8 @@ def nbgrader_source(course: Course, assignment: str) -> nbformat.NotebookNode:
         raise BuildError(f"{source}: the authored notebook for {assignment} is missing")
     nb = solved_notebook(source, course.solution(assignment), list(functions))
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        fn = str(meta.get("grade_id", "")).removeprefix("check_")
+        meta = nbgrader_meta(cell)
+        fn = (grade_id(cell) or "").removeprefix("check_")
         if meta.get("grade") and fn in functions:
             meta["points"] = functions[fn].points
     return nb

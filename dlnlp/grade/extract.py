@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 
+from dlnlp import notebook
 from dlnlp.parsing import parse
 
 _LOADABLE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -149,15 +150,10 @@ def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
     for number, cell in enumerate(nb.cells, start=1):
         if cell.get("cell_type") != "code":
             continue
-        source = _strip_magics(
-            cell.get("source", "")
-            if isinstance(cell.get("source"), str)
-            else "".join(cell["source"])
-        )
+        source = _strip_magics(notebook.source(cell))
         filename = f"<cell {number}>"
-        nbgrader = cell.get("metadata", {}).get("nbgrader") or {}
-        grade_id = nbgrader.get("grade_id")
-        if nbgrader.get("locked") and not nbgrader.get("solution"):
+        grade_id = notebook.grade_id(cell)
+        if notebook.is_kit_cell(cell):
             continue  # the kit's own cells (visible checks): grading needs none of their code
         try:
             body = parse(source, filename).body

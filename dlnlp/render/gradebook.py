@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dlnlp.errors import DlnlpError
+from dlnlp.notebook import by_grade_id, nbgrader_meta
 from dlnlp.render import atomic_write
 from dlnlp.results import Results
 
@@ -132,13 +133,8 @@ def _answers(path: Path) -> dict:
     """grade_id -> the student's manually graded cells (none when the notebook is unreadable)."""
     import nbformat
 
-    try:  # the notebook is the student's: unreadable, or metadata of any shape
-        nb = nbformat.read(path, as_version=4)
-        return {
-            c.metadata["nbgrader"]["grade_id"]: c
-            for c in nb.cells
-            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        }
+    try:  # the notebook is the student's: unreadable, or of any shape
+        return by_grade_id(nbformat.read(path, as_version=4).cells)
     except Exception:
         return {}
 
@@ -146,7 +142,7 @@ def _answers(path: Path) -> dict:
 def _unchanged(cell, compute_checksum) -> bool:
     """Is the answer cell as released (nbgrader's checksum test for "No response.")?"""
     try:
-        return cell.metadata["nbgrader"].get("checksum") == compute_checksum(cell)
+        return nbgrader_meta(cell).get("checksum") == compute_checksum(cell)
     except Exception:  # a cell the student broke: a person will look at it anyway
         return False
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from dlnlp.notebook import grade_id, nbgrader_meta, source
 from dlnlp.written.page import Shown
 
 UNANSWERED = "YOUR ANSWER HERE"
@@ -29,37 +30,28 @@ def _cells(nb: object) -> list[dict]:
     return [c for c in cells if isinstance(c, dict)] if isinstance(cells, list) else []
 
 
-def _nbgrader(cell: dict) -> dict:
-    meta = cell.get("metadata")
-    found = meta.get("nbgrader") if isinstance(meta, dict) else None
-    return found if isinstance(found, dict) else {}
-
-
 def _source(cell: dict) -> str:
-    """A cell's text: a string, or a list of strings (nbformat's on-disk form); else empty."""
-    src = cell.get("source", "")
-    if isinstance(src, list) and all(isinstance(s, str) for s in src):
-        src = "".join(src)
+    """A cell's text, fit for a page."""
     # JSON may carry lone surrogates ("\ud800"), which no page can be written with
-    return src.encode("utf-8", "replace").decode("utf-8") if isinstance(src, str) else ""
+    return source(cell).encode("utf-8", "replace").decode("utf-8")
 
 
 def is_written_answer(cell: dict) -> bool:
-    meta = _nbgrader(cell)
+    meta = nbgrader_meta(cell)
     return cell.get("cell_type") == "markdown" and bool(meta.get("grade") and meta.get("solution"))
 
 
 def written_questions(release: dict) -> list[tuple[str, str]]:
     """[(grade_id, question markdown)] of the release notebook, in its order."""
     cells = _cells(release)
-    by_id = {_nbgrader(c).get("grade_id"): _source(c) for c in cells}
+    by_id = {grade_id(c): _source(c) for c in cells}
     found = []
     for i, cell in enumerate(cells):
         if is_written_answer(cell):
-            grade_id = str(_nbgrader(cell).get("grade_id", f"cell-{i}"))
+            gid = grade_id(cell) or f"cell-{i}"
             # the locked question cell; an older release without one: the cell just before
             before = _source(cells[i - 1]) if i > 0 else ""
-            found.append((grade_id, by_id.get(f"{grade_id}_question", before)))
+            found.append((gid, by_id.get(f"{gid}_question", before)))
     return found
 
 
@@ -93,7 +85,7 @@ def student_answers(nb: dict, questions: list[tuple[str, str]]) -> list[Shown]:
     grade_id (a student may have copied the cell), else "(no answer)"."""
     texts: dict[str, str] = {}
     for cell in _cells(nb):
-        grade_id, text = _nbgrader(cell).get("grade_id"), _source(cell)
-        if isinstance(grade_id, str) and answered(text):
-            texts.setdefault(grade_id, text)
+        gid, text = grade_id(cell), _source(cell)
+        if gid is not None and answered(text):
+            texts.setdefault(gid, text)
     return [Shown(g, question, texts.get(g, NO_ANSWER)) for g, question in questions]

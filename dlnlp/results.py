@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from dlnlp.verdicts import Incident, Verdict
 
 
 def points(x: float) -> str:
@@ -17,30 +19,95 @@ def points(x: float) -> str:
 HINT = "Hint: "  # a recognised mistake's output starts with (or, for partial credit, holds) this
 
 
-class TestResult(BaseModel):
+class _Model(BaseModel):
+    # a field this version does not know is an error, not dropped: a grading record written
+    # before verdicts were data (fields `kind`, `output`, `notes`) fails to load and is graded
+    # again, rather than read as if every check had passed
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestResult(_Model):
+    """One hidden check of one submission. What went wrong is data (`verdict`, `hint`, `banned`,
+    `message`); `output` is its student-facing text, rendered from them."""
+
     name: str  # "function: what it checks"
     function: str
     test: str  # the pytest function name, the key for per-test points
     score: float
     max_score: float
     status: Literal["passed", "failed"]
-    # passed | partial | mistake | failed | banned | unreadable, or what the student's code did:
-    # exception | not_implemented | missing | timeout | total_timeout | memory | crash | load | lost
-    kind: str = "passed"
-    output: str = ""  # student-facing: a hint, their own error, or the limit hit
+    verdict: Verdict = Verdict.PASSED
+    credit: float = 1.0  # the share of max_score given (partial credit in between)
+    hint: str = ""  # mistake | partial: the catalogued mistake's hint
+    banned: list[str] = Field(default_factory=list)  # banned: the APIs used
+    message: str = ""  # any other failure: the student's own error, the limit hit, what did not run
     traceback: str = ""  # the student's traceback, trimmed to their cells
 
+    @property
+    def output(self) -> str:
+        """What the student reads for this check (results.json's `output`)."""
+        if self.verdict == Verdict.PASSED:
+            return "passed"
+        if self.verdict == Verdict.MISTAKE:
+            return f"{HINT}{self.hint}"
+        if self.verdict == Verdict.PARTIAL:
+            return f"Partial credit ({self.credit:.0%}). {HINT}{self.hint}"
+        if self.verdict == Verdict.BANNED:
+            return f"0 points: {self.function} uses {', '.join(self.banned)}, which is not allowed here"
+        return self.message
 
-class FunctionScore(BaseModel):
+
+class Failure(_Model):
+    """What stopped a function's calls for the rest of the submission (a limit, a crash...)."""
+
+    verdict: Verdict
+    message: str
+
+
+class FunctionScore(_Model):
+    """One graded function's points, and what the student is told about it as a whole."""
+
     name: str
     score: float
     max_score: float
     passed: int
     total: int
-    notes: list[str] = Field(default_factory=list)  # banned API, limit hit, missing, found by name
+    banned: list[str] = Field(default_factory=list)  # APIs it used that it may not: 0 points
+    missing: str = ""  # why it was not found in the notebook ("" when it was)
+    found_by_name: bool = False  # found by its def, not by its nbgrader cell (metadata lost?)
+    failure: Failure | None = None  # the limit or crash that stopped its calls
+    not_implemented: bool = False  # every check raised NotImplementedError: the stub as released
+
+    @property
+    def notes(self) -> list[str]:
+        """The function's notes as the student reads them, most important first."""
+        out = []
+        if self.banned:
+            out.append(
+                f"uses {', '.join(self.banned)}, which is not allowed: 0 points for this function"
+            )
+        if self.missing:
+            out.append(self.missing)
+        if self.found_by_name:
+            out.append(
+                "found by name, not by its nbgrader cell (was the cell copied or its metadata lost?)"
+            )
+        if self.failure is not None:
+            out.append(self.failure.message)
+        if self.not_implemented:
+            out.append("not implemented yet")
+        return out
+
+    def status(self) -> list[str]:
+        """What went wrong, in a few words each, for grades.csv's one-line status."""
+        out = [f"uses {', '.join(self.banned)}"] if self.banned else []
+        out += ["not found"] if self.missing else []
+        out += [self.failure.verdict.label.lower()] if self.failure is not None else []
+        out += ["not implemented yet"] if self.not_implemented else []
+        return [f"{self.name}: {s}" for s in out]
 
 
-class Results(BaseModel):
+class Results(_Model):
     student: str
     assignment: str
     submission: str  # file name of the notebook graded
@@ -49,9 +116,10 @@ class Results(BaseModel):
     max_score: float = 0.0
     functions: list[FunctionScore] = Field(default_factory=list)
     tests: list[TestResult] = Field(default_factory=list)
-    problems: list[str] = Field(
-        default_factory=list
-    )  # notebook-level: syntax errors, failed imports
+    # notebook-level, for the student: syntax errors, code the policy refused, why unreadable
+    problems: list[str] = Field(default_factory=list)
+    load_problems: list[str] = Field(default_factory=list)  # what loading the code reported
+    internal_error: str = ""  # our grader failed on this submission: what went wrong
     isolation: dict = Field(default_factory=dict)  # the sandbox layers that were in force
     execution_time: float = 0.0
 
@@ -61,37 +129,32 @@ class Results(BaseModel):
         failed = [t.output for t in self.tests if t.function == function and t.status == "failed"]
         return failed + [n for f in self.functions if f.name == function for n in f.notes]
 
+    def notebook_notes(self) -> list[str]:
+        """The notes about the notebook as a whole, as the student reads them."""
+        out = self.problems + [f"loading: {p}" for p in self.load_problems]
+        if self.internal_error:
+            out.append(
+                f"internal grading error ({self.internal_error}); your instructor has been told"
+            )
+        return out
+
     def status_message(self) -> str:
         """One line for grades.csv: ok, or what went wrong."""
         if self.status == "unreadable":
             return "unreadable notebook: " + (self.problems[0] if self.problems else "")
-        issues = [
-            n if n.startswith(f.name) else f"{f.name}: {n}"
-            for f in self.functions
-            for n in f.notes
-            if not n.startswith("found by name")
-        ]
-        issues += [
-            p for p in self.problems if not p.startswith("loading:")
-        ]  # syntax errors, internal errors
+        issues = [s for f in self.functions for s in f.status()] + self.problems
+        if self.internal_error:
+            issues.append(f"internal grading error ({self.internal_error})")
         return "; ".join(issues) if issues else "ok"
 
-    def incidents(self) -> set[str]:
+    def incidents(self) -> set[Incident]:
         """What went wrong in grading this submission, beyond wrong answers: timeout, memory,
         crash, banned, unreadable, internal error."""
-        kinds = {
-            "timeout": "timeout",
-            "total_timeout": "timeout",
-            "memory": "memory",
-            "crash": "crash",
-            "protocol": "crash",
-            "banned": "banned",
-        }
-        found = {kinds[t.kind] for t in self.tests if t.kind in kinds}
+        found = {t.verdict.incident for t in self.tests if t.verdict.incident}
         if self.status == "unreadable":
-            found.add("unreadable")
-        if any(p.startswith("internal grading error") for p in self.problems):
-            found.add("internal error")
+            found.add(Incident.UNREADABLE)
+        if self.internal_error:
+            found.add(Incident.INTERNAL_ERROR)
         return found
 
     def summary(self, shown: Callable[[TestResult], bool] | None = None, total: bool = True) -> str:
@@ -131,7 +194,7 @@ class Results(BaseModel):
                 "Counted here: the checks shown from the start; the others are listed on their"
                 " own once shown."
             )
-        lines += [f"Note: {p}" for p in self.problems]
+        lines += [f"Note: {p}" for p in self.notebook_notes()]
         return "\n".join(lines)
 
     def to_gradescope(

@@ -25,6 +25,7 @@ from conftest import COURSE, REPO, with_code
 from dlnlp.course import Course
 from dlnlp.grade.batch import Options, grade_batch
 from dlnlp.grade.resume import RECORD
+from dlnlp.verdicts import Incident
 
 LOOP = "def causal_mask(L):\n    while True:\n        pass\n"
 
@@ -69,7 +70,7 @@ def test_parallel_batch_grades_everyone_like_a_serial_one(course, tmp_path):
     serial = grade_batch(course, "attention", [subs], tmp_path / "s", Options(jobs=1))
     assert [r.student for r in parallel] == [r.student for r in serial]
     assert [r.score for r in parallel] == [r.score for r in serial] == [10, 10, 10, 10, 9]
-    assert "timeout" in parallel[-1].incidents()
+    assert Incident.TIMEOUT in parallel[-1].incidents()
     assert sorted(csv_students(tmp_path / "p")) == [r.student for r in serial]
 
 

@@ -11,8 +11,9 @@ import pytest
 
 from conftest import REPO, grade_notebooks
 from dlnlp.render.feedback import render_feedback
-from dlnlp.results import FunctionScore, Results
+from dlnlp.results import Failure, FunctionScore, Results
 from dlnlp.results import TestResult as Check  # not "Test...": pytest would collect it
+from dlnlp.verdicts import Verdict
 
 
 @pytest.fixture(scope="module")
@@ -70,12 +71,20 @@ def _with_timeout() -> Results:
             score=0,
             max_score=1,
             status="failed",
-            kind="timeout",
-            output=out,
+            verdict=Verdict.TIMEOUT,
+            credit=0.0,
+            message=out,
         )
         for i in range(2)
     ]
-    fs = FunctionScore(name="stack", score=0, max_score=2, passed=0, total=2, notes=[out])
+    fs = FunctionScore(
+        name="stack",
+        score=0,
+        max_score=2,
+        passed=0,
+        total=2,
+        failure=Failure(verdict=Verdict.TIMEOUT, message=out),
+    )
     return Results(
         student="s",
         assignment="a",

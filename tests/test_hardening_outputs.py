@@ -23,7 +23,8 @@ from dlnlp.grade.collect import RESERVED, Submission, collect, student_id
 from dlnlp.render.gradebook import _nbgrader_ids
 from dlnlp.render.grades_csv import write_grades_csv
 from dlnlp.report.matrix import write_matrix
-from dlnlp.results import Results
+from dlnlp.results import Failure, Results
+from dlnlp.verdicts import Incident, Verdict
 
 NAMES = [
     # the batch's own files and folders in OUT
@@ -211,7 +212,7 @@ def test_a_write_error_costs_only_that_student(tmp_path, jobs):
     assert set(rows) == {"bob", "carol", "dave"}
     for broken in ("bob", "carol"):
         assert "internal grading error" in rows[broken]["status"]
-        assert "internal error" in by_id[broken].incidents()
+        assert Incident.INTERNAL_ERROR in by_id[broken].incidents()
 
 
 def _gradescope(r: Results, default: str) -> dict:
@@ -242,7 +243,9 @@ def test_a_function_whose_checks_are_all_held_back_shows_no_count_or_note(batch)
     """Neither a count nor a note (a timeout, a crash: from any of its checks) of a function
     none of whose checks is shown yet."""
     r = batch[0]["late-fail"].model_copy(deep=True)
-    r.functions[0].notes = ["timed out: your code ran past the time limit"]
+    r.functions[0].failure = Failure(
+        verdict=Verdict.TIMEOUT, message="timed out: your code ran past the time limit"
+    )
     text = r.summary(shown=lambda t: t.function != r.functions[0].name, total=False)
     line = next(x for x in text.splitlines() if x.startswith(f"- {r.functions[0].name}:"))
     assert "checks passed" not in line and "timed out" not in text and "/" not in line

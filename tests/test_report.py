@@ -23,13 +23,15 @@ from dlnlp.report import stats
 from dlnlp.report.matrix import cell
 from dlnlp.results import Results
 from dlnlp.results import TestResult as Outcome  # a Test* name would be collected
+from dlnlp.verdicts import Verdict
 
 SAMPLES = ("perfect", "partial", "cheating", "unreadable")
 UNSCALED = "the scores are not scaled"  # the partial sample's misconception
 
 
 def made(student: str, *tests: tuple[str, str, float, str, str], max_score: float = 1.0) -> Results:
-    """Results with tests given as (function, test, score, kind, output), each worth max_score."""
+    """Results with tests given as (function, test, score, verdict, what: the hint, the banned
+    API or the message), each worth max_score."""
     ts = [
         Outcome(
             name=f"{fn}: {test} works",
@@ -37,11 +39,14 @@ def made(student: str, *tests: tuple[str, str, float, str, str], max_score: floa
             test=test,
             score=score,
             max_score=max_score,
-            status="passed" if kind == "passed" else "failed",
-            kind=kind,
-            output=output,
+            status="passed" if verdict == "passed" else "failed",
+            verdict=verdict,
+            credit=score / max_score,
+            hint=what if Verdict(verdict).hinted else "",
+            banned=[what] if verdict == "banned" else [],
+            message=what if verdict in ("timeout",) else "",
         )
-        for fn, test, score, kind, output in tests
+        for fn, test, score, verdict, what in tests
     ]
     return Results(
         student=student,
@@ -55,10 +60,10 @@ def made(student: str, *tests: tuple[str, str, float, str, str], max_score: floa
 
 A_OK = ("f", "test_a", 1.0, "passed", "passed")
 B_OK = ("f", "test_b", 1.0, "passed", "passed")
-A_SIGN = ("f", "test_a", 0.0, "mistake", "Hint: the sign is flipped")
-B_SIGN = ("f", "test_b", 0.0, "mistake", "Hint: the sign is flipped")
-B_HALF = ("f", "test_b", 0.5, "partial", "Partial credit (50%). Hint: off by a factor of 2")
-A_BANNED = ("f", "test_a", 0.0, "banned", "0 points: f uses torch.sum, which is not allowed here")
+A_SIGN = ("f", "test_a", 0.0, "mistake", "the sign is flipped")
+B_SIGN = ("f", "test_b", 0.0, "mistake", "the sign is flipped")
+B_HALF = ("f", "test_b", 0.5, "partial", "off by a factor of 2")
+A_BANNED = ("f", "test_a", 0.0, "banned", "torch.sum")
 B_LOOP = ("f", "test_b", 0.0, "timeout", "f did not finish within the time limit")
 
 

@@ -79,7 +79,7 @@ def test_a_reply_that_expands_on_decoding_is_refused_before_it_is_parsed(zygote)
         )
     )
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
-    assert err.kind == "protocol" and "limit" in err.message
+    assert err.verdict == "protocol" and "limit" in err.message
     assert grown_mb < 150, f"the grader grew by {grown_mb:.0f} MB decoding one reply"
 
 
@@ -112,7 +112,7 @@ def test_a_reply_announced_large_and_sent_slowly_is_cut_off_at_the_call_limit(zy
             call_seconds=2,
         )
     )
-    assert err.kind == "timeout"
+    assert err.verdict == "timeout"
     assert time.monotonic() - start < 8
 
 
@@ -130,7 +130,7 @@ def test_a_forged_error_reply_is_cut_to_size_on_the_trusted_side(zygote):
     }
     code = f"def f():\n    _write(_frame(json.dumps({forged!r}).encode()))\n    time.sleep(60)\n"
     err = _fails(_student(zygote, "import json\n" + code))
-    assert err.kind == "exception"
+    assert err.verdict == "exception"
     assert len(err.message) < 2 * MESSAGE and "\x1b" not in err.message
     assert len(err.traceback) < TRACEBACK + 100 and "\r" not in err.traceback
 
@@ -148,7 +148,7 @@ def test_a_forged_failure_kind_or_banned_api_is_refused(zygote, error):
     forged = {"ok": False, "error": error}
     code = f"def f():\n    _write(_frame(json.dumps({forged!r}).encode()))\n    time.sleep(60)\n"
     err = _fails(_student(zygote, "import json\n" + code, banned={"f": ["torch.sigmoid"]}))
-    assert err.kind == "protocol" and "hidden" not in err.message
+    assert err.verdict == "protocol" and "hidden" not in err.message
 
 
 def test_failures_while_holding_hidden_inputs_say_nothing_the_student_wrote(zygote):
@@ -190,12 +190,13 @@ def test_scores_clip_whatever_reaches_them():
     from dlnlp.grade.batch import Assignment
     from dlnlp.grade.hidden_tests import Outcome
     from dlnlp.results import Results
+    from dlnlp.verdicts import Verdict
 
     a = Assignment.load(COURSE, "attention")
     t = a.tests[0]
-    outcomes = [Outcome(t, False, "mistake", "x" * 100_000, traceback="y\n" * 100_000)]
+    outcomes = [Outcome(t, Verdict.MISTAKE, "x" * 100_000, traceback="y\n" * 100_000)]
     r = score(Results(student="s", assignment="attention", submission="s.ipynb"), a.config,
-              [t], outcomes, a.points, {}, {}, [t.function])  # fmt: skip
+              [t], outcomes, a.points, {}, [t.function])  # fmt: skip
     assert len(r.tests[0].output) < 2_000 and len(r.tests[0].traceback) < TRACEBACK + 100
 
 

@@ -72,7 +72,7 @@ def is_pair(value) -> bool:
 
 def _explain(e: StudentError, args) -> None:
     """Raise a Mistake for a crash with a known cause; otherwise return (the caller re-raises)."""
-    if e.kind != "exception":
+    if e.verdict != "exception":
         return
     if "NoneType" in e.message and any(a is None for a in args):
         raise Mistake(f"{NONE_BIAS} ({e.message})") from None

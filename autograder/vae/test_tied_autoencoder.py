@@ -19,7 +19,7 @@ def call(student, x, W):
     try:
         out = student.tied_autoencoder(x, W)
     except StudentError as e:
-        if e.kind == "exception" and "shape" in e.message:
+        if e.verdict == "exception" and "shape" in e.message:
             raise Mistake(f"the matrix shapes do not fit: {SHAPES}") from None
         raise
     check(isinstance(out, (tuple, list)) and len(out) == 2, "return the pair (z, x_hat)")

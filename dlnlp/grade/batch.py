@@ -35,8 +35,9 @@ from dlnlp.render.grades_csv import write_grades_csv, write_student_ids
 from dlnlp.render.gradescope import write_results_json
 from dlnlp.render.progress import Progress
 from dlnlp.render.table import printable
-from dlnlp.results import Results, points
+from dlnlp.results import Failure, Results, points
 from dlnlp.sandbox.client import Spawner, Zygote
+from dlnlp.verdicts import Verdict
 
 log = logging.getLogger("dlnlp.grade")
 _PR_SET_DUMPABLE = 4
@@ -82,6 +83,11 @@ class Assignment:
     def banned(self) -> dict[str, list[str]]:
         return {fn: cfg.banned for fn, cfg in self.config.functions.items()}
 
+    @property
+    def call_seconds(self) -> dict[str, float]:
+        """Per-function call limits where the config sets one (a training loop)."""
+        return {fn: c.call_seconds for fn, c in self.config.functions.items() if c.call_seconds}
+
 
 def grade_submission(
     a: Assignment, zygote: Zygote | Spawner, sub: Submission, functions: list[str] | None = None
@@ -97,18 +103,16 @@ def grade_submission(
     except UnreadableNotebook as e:
         results.status, results.problems = "unreadable", [str(e)]
         outcomes = [
-            Outcome(t, False, "unreadable", "not graded: the notebook could not be read")
+            Outcome(t, Verdict.UNREADABLE, "not graded: the notebook could not be read")
             for t in tests
         ]
-        return _finish(
-            scoring.score(results, a.config, tests, outcomes, a.points, {}, {}, functions), start
-        )
+        scoring.score(results, a.config, tests, outcomes, a.points, {}, functions)
+        return _finish(results, start)
     refused = policy.enforce(extracted)  # code that breaks the policy is never loaded
     banned = {
         fn: refused.get(fn, []) + banned_uses(extracted, fn, a.banned[fn]) for fn in functions
     }
-    call_seconds = {fn: c.call_seconds for fn, c in a.config.functions.items() if c.call_seconds}
-    session = Session(zygote, extracted, a.banned, a.limits, call_seconds)
+    session = Session(zygote, extracted, a.banned, a.limits, a.call_seconds)
     try:
         outcomes = hidden_tests.run(
             a.test_dir, StudentProxy(session), None if functions == a.functions else functions
@@ -117,24 +121,21 @@ def grade_submission(
         session.close()
     for fn, hits in session.banned_hits.items():
         banned[fn] = banned.get(fn, []) + [h for h in hits if h not in banned.get(fn, [])]
-    notes: dict[str, list[str]] = {fn: [why] for fn, why in extracted.missing.items()}
-    for fn, how in extracted.found_by.items():
-        if how == "name":
-            notes.setdefault(fn, []).append(
-                "found by name, not by its nbgrader cell (was the cell copied or its metadata lost?)"
-            )
-    for fn, err in session.fatal.items():
-        notes.setdefault(fn, []).append(err.message)
-    for fn in functions:
-        mine = [o for o in outcomes if o.test.function == fn]
-        if mine and all(o.student_kind == "not_implemented" for o in mine):
-            notes.setdefault(fn, []).append("not implemented yet")
-    results.problems = extracted.problems + [f"loading: {p}" for p in session.load_problems]
+    results.problems = extracted.problems
+    results.load_problems = session.load_problems
     results.isolation = session.layers
-    return _finish(
-        scoring.score(results, a.config, tests, outcomes, a.points, banned, notes, functions),
-        start,
-    )
+    about = {
+        fn: {
+            "missing": extracted.missing.get(fn, ""),
+            "found_by_name": extracted.found_by.get(fn) == "name",
+            "failure": Failure(verdict=err.verdict, message=err.message)
+            if (err := session.fatal.get(fn))
+            else None,
+        }
+        for fn in functions
+    }
+    scoring.score(results, a.config, tests, outcomes, a.points, banned, functions, about)
+    return _finish(results, start)
 
 
 def _finish(results: Results, start: float) -> Results:
@@ -145,12 +146,9 @@ def _finish(results: Results, start: float) -> Results:
 def internal_error(a: Assignment, sub: Submission, what: str) -> Results:
     """The result of a submission our own code failed on: zero, and said so (never silent)."""
     results = Results(
-        student=sub.student,
-        assignment=a.id,
-        submission=sub.path.name,
-        problems=[f"internal grading error ({what}); your instructor has been told"],
+        student=sub.student, assignment=a.id, submission=sub.path.name, internal_error=what
     )
-    return scoring.score(results, a.config, a.tests, [], a.points, {}, {})
+    return scoring.score(results, a.config, a.tests, [], a.points, {})
 
 
 def write_outputs(results: Results, out_dir: Path) -> None:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from dlnlp.errors import HiddenTestsError
 from dlnlp.grade.session import StudentError
 from dlnlp.testing import Mistake, Partial
+from dlnlp.verdicts import Verdict
 
 
 @dataclass(frozen=True)
@@ -30,17 +32,18 @@ class HiddenTest:
 
 @dataclass
 class Outcome:
-    """How one hidden test went. `message` and `traceback` are safe to show the student."""
+    """How one hidden test went. `message` (a hint for a mistake, else the failure's text) and
+    `traceback` are safe to show the student."""
 
     test: HiddenTest
-    passed: bool
-    kind: str = "passed"  # passed | partial | mistake | student | failed
+    verdict: Verdict = Verdict.PASSED
     message: str = ""
     traceback: str = ""
-    student_kind: str = (
-        ""  # for kind == "student": exception | timeout | crash | memory | banned | ...
-    )
     fraction: float | None = None  # share of the test's points; None: 1 if passed else 0
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == Verdict.PASSED
 
     @property
     def credit(self) -> float:
@@ -57,16 +60,16 @@ def _describe(item: pytest.Item) -> HiddenTest:
 
 def _classify(test: HiddenTest, excinfo: pytest.ExceptionInfo | None) -> Outcome:
     if excinfo is None:
-        return Outcome(test, True)
+        return Outcome(test)
     exc = excinfo.value
     if isinstance(exc, StudentError):
-        return Outcome(test, False, "student", exc.message, exc.traceback, exc.kind)
+        return Outcome(test, exc.verdict, exc.message, exc.traceback)
     if isinstance(exc, Partial):
-        return Outcome(test, False, "partial", str(exc), fraction=exc.fraction)
+        return Outcome(test, Verdict.PARTIAL, str(exc), fraction=exc.fraction)
     if isinstance(exc, Mistake):
-        return Outcome(test, False, "mistake", str(exc))
+        return Outcome(test, Verdict.MISTAKE, str(exc))
     # anything else (a plain assert, an error in comparing): no details, they could reveal the test
-    return Outcome(test, False, "failed", "the result did not pass this hidden check")
+    return Outcome(test, Verdict.FAILED, "the result did not pass this hidden check")
 
 
 class _Plugin:
@@ -133,7 +136,7 @@ def collect(test_dir: Path) -> list[HiddenTest]:
     plugin = _Plugin(None)
     code = pytest.main([*_pytest_args(test_dir), "--collect-only"], plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED) or not plugin.tests:
-        raise RuntimeError(
+        raise HiddenTestsError(
             f"{test_dir}: the hidden tests could not be collected (pytest exit code {int(code)}); "
             f"run `pytest {test_dir} --collect-only` to see why"
         )
@@ -148,7 +151,7 @@ def run(test_dir: Path, student, functions: list[str] | None = None) -> list[Out
     plugin = _Plugin(student)
     code = pytest.main(args, plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise RuntimeError(
+        raise HiddenTestsError(
             f"{test_dir}: running the hidden tests failed (pytest exit code {int(code)})"
         )
     return plugin.outcomes

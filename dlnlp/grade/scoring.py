@@ -7,7 +7,8 @@ from collections import defaultdict
 from dlnlp.config import AssignmentConfig, ConfigError
 from dlnlp.grade.hidden_tests import HiddenTest, Outcome
 from dlnlp.grade.untrusted import OUTPUT, clip, clip_traceback
-from dlnlp.results import HINT, FunctionScore, Results, TestResult
+from dlnlp.results import FunctionScore, Results, TestResult
+from dlnlp.verdicts import Verdict
 
 
 def points_table(
@@ -49,56 +50,27 @@ def score(
     outcomes: list[Outcome],
     points: dict[str, float],
     banned: dict[str, list[str]],
-    notes: dict[str, list[str]],
     functions: list[str] | None = None,
+    about: dict[str, dict] | None = None,
 ) -> Results:
     """Fill `results` with per-test and per-function scores (of `functions`, default all).
 
     `banned[f]`: banned APIs found in f (statically or at run time): all of f's tests score 0.
-    `notes[f]`: extra student-facing notes for f (missing, limit hit, found by name).
+    `about[f]`: what the student is told about f as a whole, as FunctionScore fields (missing,
+    found_by_name, failure).
     """
     functions = list(assignment.functions) if functions is None else functions
     got = {(o.test.function, o.test.test): o for o in outcomes}
     for t in tests:
-        if t.function not in functions:
-            continue
-        o = got.get((t.function, t.test)) or Outcome(t, False, "failed", "this check did not run")
-        max_points = points[f"{t.function}::{t.test}"]
-        if banned.get(t.function):
-            kind, output = (
-                "banned",
-                f"0 points: {t.function} uses {', '.join(banned[t.function])}, which is not allowed here",
+        if t.function in functions:
+            o = got.get((t.function, t.test)) or Outcome(
+                t, Verdict.NOT_RUN, "this check did not run"
             )
-        else:
-            # a failure of the student's code is kept by its cause (timeout, memory, exception...)
-            kind = (o.student_kind or o.kind) if o.kind == "student" else o.kind
-            output = {
-                "passed": "passed",
-                "mistake": f"{HINT}{o.message}",
-                "partial": f"Partial credit ({o.credit:.0%}). {HINT}{o.message}",
-            }.get(o.kind, o.message)
-        passed = o.passed and kind != "banned"
-        credit = 0.0 if kind == "banned" else o.credit
-        results.tests.append(
-            TestResult(
-                name=t.name,
-                function=t.function,
-                test=t.test,
-                score=max_points * credit,
-                max_score=max_points,
-                status="passed" if passed else "failed",
-                kind=kind,
-                output=clip(output, OUTPUT),
-                traceback=clip_traceback(o.traceback) if not passed else "",
+            results.tests.append(
+                _test_result(t, o, points[f"{t.function}::{t.test}"], banned.get(t.function))
             )
-        )
     for fn in functions:
         mine = [r for r in results.tests if r.function == fn]
-        fn_notes = list(notes.get(fn, []))
-        if banned.get(fn):
-            fn_notes.insert(
-                0, f"uses {', '.join(banned[fn])}, which is not allowed: 0 points for this function"
-            )
         results.functions.append(
             FunctionScore(
                 name=fn,
@@ -106,9 +78,44 @@ def score(
                 max_score=round(sum(r.max_score for r in mine), 6),
                 passed=sum(r.status == "passed" for r in mine),
                 total=len(mine),
-                notes=fn_notes,
+                banned=banned.get(fn, []),
+                not_implemented=bool(mine)
+                and all(r.verdict == Verdict.NOT_IMPLEMENTED for r in mine),
+                **(about or {}).get(fn, {}),
             )
         )
     results.score = round(sum(f.score for f in results.functions), 6)
     results.max_score = round(sum(f.max_score for f in results.functions), 6)
     return results
+
+
+def _test_result(
+    t: HiddenTest, o: Outcome, max_points: float, banned: list[str] | None
+) -> TestResult:
+    """One test's row: a banned function scores 0 whatever its outcome; texts are clipped."""
+    if banned:
+        return TestResult(
+            name=t.name,
+            function=t.function,
+            test=t.test,
+            score=0.0,
+            max_score=max_points,
+            status="failed",
+            verdict=Verdict.BANNED,
+            credit=0.0,
+            banned=banned,
+        )
+    text = clip(o.message, OUTPUT)
+    return TestResult(
+        name=t.name,
+        function=t.function,
+        test=t.test,
+        score=max_points * o.credit,
+        max_score=max_points,
+        status="passed" if o.passed else "failed",
+        verdict=o.verdict,
+        credit=o.credit,
+        hint=text if o.verdict.hinted else "",
+        message="" if o.passed or o.verdict.hinted else text,
+        traceback="" if o.passed else clip_traceback(o.traceback),
+    )

@@ -12,18 +12,12 @@ import time
 
 from dlnlp.config import Limits
 from dlnlp.grade.extract import Extracted
-from dlnlp.grade.untrusted import MESSAGE, clip, clip_name, clip_problems, clip_traceback
+from dlnlp.grade.untrusted import clip, clip_name, clip_problems, clip_traceback
 from dlnlp.sandbox.client import Worker, WorkerFailure, Zygote
 from dlnlp.sandbox.codec import Ref
+from dlnlp.verdicts import WORKER_REPLIES, Verdict
 
-# what a worker's failure reply may say it was (dlnlp/sandbox/worker.py)
-_WORKER_KINDS = {"missing", "exception", "memory", "banned", "unserializable"}
 _FORGED = "the worker sent a reply that is not a valid result"
-# kinds whose message the kit writes (the others carry the student's own text)
-_FIXED_TEXT = {
-    "timeout", "total_timeout", "crash", "memory", "protocol", "load", "lost", "missing",
-    "not_implemented", "banned",
-}  # fmt: skip
 _HIDDEN_TEXT = (
     "{fn} failed on the grader's held-out data; its error message is not shown, since it could "
     "carry that data. Check that it works on inputs like the training data's"
@@ -31,23 +25,35 @@ _HIDDEN_TEXT = (
 
 
 class StudentError(Exception):
-    """A call into student code failed; `message` is safe to show the student."""
+    """A call into student code failed; `message` is safe to show the student, `apis` names
+    the banned APIs of a BANNED failure."""
 
-    def __init__(self, function: str, kind: str, message: str, traceback: str = "") -> None:
+    def __init__(
+        self,
+        function: str,
+        verdict: Verdict,
+        message: str,
+        traceback: str = "",
+        apis: list[str] | None = None,
+    ) -> None:
         super().__init__(message)
-        self.function, self.kind, self.message, self.traceback = function, kind, message, traceback
+        self.function, self.verdict, self.message = function, verdict, message
+        self.traceback, self.apis = traceback, apis or []
 
 
-def _failure_text(fn: str, kind: str, detail: str, limits: Limits) -> str:
+def _failure_text(fn: str, verdict: Verdict, detail: str, limits: Limits) -> str:
+    """The kit's words for a failure of `fn`'s call (`detail`: the worker client's words)."""
     return {
-        "timeout": f"{fn} did not finish within the time limit of {limits.call_seconds:g} s per call (an infinite loop?)",
-        "crash": f"{fn} stopped the grading process (os._exit, a crash, or running out of memory)",
-        "memory": f"{fn} exceeded the memory limit ({limits.memory_mb} MB)",
-        "protocol": f"{fn}: {detail}",
-        "total_timeout": f"not run: the submission used its whole time budget of {limits.total_seconds:g} s",
-        "load": f"{fn} could not be graded: loading your notebook's code failed ({detail})",
-        "lost": f"{fn} could not be graded: the object it works on was lost when an earlier call failed",
-    }.get(kind, detail)
+        Verdict.TIMEOUT: f"{fn} did not finish within the time limit of {limits.call_seconds:g} s per call (an infinite loop?)",
+        Verdict.CRASH: f"{fn} stopped the grading process (os._exit, a crash, or running out of memory)",
+        Verdict.MEMORY: f"{fn} exceeded the memory limit ({limits.memory_mb} MB)",
+        Verdict.PROTOCOL: f"{fn}: {detail}",
+        Verdict.TOTAL_TIMEOUT: f"not run: the submission used its whole time budget of {limits.total_seconds:g} s",
+        Verdict.LOAD: f"{fn} could not be graded: loading your notebook's code failed ({detail})",
+        Verdict.LOST: f"{fn} could not be graded: the object it works on was lost when an earlier call failed",
+        Verdict.MISSING: f"{fn} is not defined after loading your notebook",
+        Verdict.NOT_IMPLEMENTED: f"{fn} is not implemented yet (it raised NotImplementedError)",
+    }.get(verdict, detail)
 
 
 class Session:
@@ -81,7 +87,7 @@ class Session:
                 {"op": "load", "cells": self.extracted.to_wire()}, self._timeout()
             )
         except WorkerFailure as e:
-            raise StudentError(fn, "load", _failure_text(fn, "load", str(e), self.limits)) from None
+            raise self._fail(fn, Verdict.LOAD, str(e), keep=False) from None
         value = loaded.get("value")
         if loaded["ok"] and isinstance(value, dict) and not self.load_problems:
             self.load_problems = clip_problems(value.get("problems"))
@@ -98,7 +104,7 @@ class Session:
         try:
             return self._request(fn, msg, generation)
         except StudentError as e:
-            if self.hidden and (e.kind not in _FIXED_TEXT or e.traceback):
+            if self.hidden and (not e.verdict.kit_text or e.traceback):
                 raise self._veil(e) from None
             raise
 
@@ -117,23 +123,33 @@ class Session:
 
     def _veil(self, e: StudentError) -> StudentError:
         """`e` with its student-written text replaced (also where it is kept for later calls)."""
-        text = e.message if e.kind in _FIXED_TEXT else _HIDDEN_TEXT.format(fn=e.function)
-        veiled = StudentError(e.function, e.kind, text)
+        text = e.message if e.verdict.kit_text else _HIDDEN_TEXT.format(fn=e.function)
+        veiled = StudentError(e.function, e.verdict, text, apis=e.apis)
         if self.fatal.get(e.function) is e:
             self.fatal[e.function] = veiled
         return veiled
 
+    def _fail(
+        self, fn: str, verdict: Verdict, detail: str = "", traceback: str = "", keep: bool = True
+    ) -> StudentError:
+        """The error for a failure of `fn` in the kit's words; with `keep`, every later call of
+        `fn` fails with it too (the worker that ran it is gone, or it broke the protocol)."""
+        error = StudentError(
+            fn, verdict, _failure_text(fn, verdict, detail, self.limits), traceback
+        )
+        if keep:
+            self.fatal[fn] = error
+        return error
+
     def _request(self, fn: str, msg: dict, generation: int | None = None):
         if fn in self.extracted.missing:
-            raise StudentError(fn, "missing", self.extracted.missing[fn])
+            raise StudentError(fn, Verdict.MISSING, self.extracted.missing[fn])
         if fn in self.fatal:
             raise self.fatal[fn]
         if generation is not None:
             self.check_current(fn, generation)
         if self._timeout() <= 0:
-            raise StudentError(
-                fn, "total_timeout", _failure_text(fn, "total_timeout", "", self.limits)
-            )
+            raise self._fail(fn, Verdict.TOTAL_TIMEOUT, keep=False)
         try:
             worker = self._ready_worker(fn)
             reply = worker.request(
@@ -142,81 +158,70 @@ class Session:
             if msg.get("keep") and isinstance(reply.get("value"), Ref):
                 reply["value"] = Remote(self, fn, reply["value"], self.generation)
         except WorkerFailure as e:
-            kind = (
-                "total_timeout"
-                if e.kind == "timeout" and self.deadline <= time.monotonic()
-                else e.kind
-            )
-            self.fatal[fn] = StudentError(fn, kind, _failure_text(fn, kind, str(e), self.limits))
-            raise self.fatal[fn] from None
+            spent = e.verdict == Verdict.TIMEOUT and self.deadline <= time.monotonic()
+            raise self._fail(fn, Verdict.TOTAL_TIMEOUT if spent else e.verdict, str(e)) from None
         except StudentError as e:
             self.fatal[fn] = e
             raise
         if reply["ok"] is True:
             return reply.get("value")
+        raise self._reply_error(fn, reply)
+
+    def _reply_error(self, fn: str, reply: dict) -> StudentError:
+        """The StudentError a failure reply stands for (the reply checked by `_error` first)."""
         try:
             err = self._error(fn, reply)
         except StudentError as e:  # a reply no honest worker sends: the function fails
             self.fatal[fn] = e
             self.worker.kill()
-            raise
-        kind = err["kind"]
-        if kind == "banned":
-            apis = err["apis"]
-            self.banned_hits.setdefault(fn, [])
-            self.banned_hits[fn] += [a for a in apis if a not in self.banned_hits[fn]]
-            raise StudentError(
-                fn, kind, f"{fn} uses {', '.join(apis)}, which is not allowed in this function"
+            return e
+        verdict = err["verdict"]
+        if verdict == Verdict.BANNED:
+            hits = self.banned_hits.setdefault(fn, [])
+            hits += [a for a in err["apis"] if a not in hits]
+            return StudentError(
+                fn,
+                verdict,
+                f"{fn} uses {', '.join(err['apis'])}, which is not allowed in this function",
+                apis=err["apis"],
             )
-        if kind == "memory":  # reclaim the memory: fresh worker for the next function
+        if verdict == Verdict.MEMORY:  # reclaim the memory: fresh worker for the next function
             self.worker.kill()
-            self.fatal[fn] = StudentError(
-                fn, kind, _failure_text(fn, kind, "", self.limits), err["traceback"]
-            )
-            raise self.fatal[fn]
-        if kind == "missing":
-            raise StudentError(fn, kind, f"{fn} is not defined after loading your notebook")
-        if kind == "unserializable":
-            raise StudentError(
-                fn, kind, f"{fn} returned something that cannot be graded: {err['message']}"
-            )
-        message = (
-            f"{fn} raised {err['type']}: {err['message']}"
-            if err["message"]
-            else f"{fn} raised {err['type']}"
-        )
+            return self._fail(fn, verdict, traceback=err["traceback"])
+        if verdict == Verdict.MISSING:
+            return self._fail(fn, verdict, keep=False)
+        if verdict == Verdict.UNSERIALIZABLE:
+            text = f"{fn} returned something that cannot be graded: {err['message']}"
+            return StudentError(fn, verdict, text)
         if err["type"] == "NotImplementedError":
-            kind, message = (
-                "not_implemented",
-                f"{fn} is not implemented yet (it raised NotImplementedError)",
-            )
-        raise StudentError(fn, kind, message, err["traceback"])
+            return self._fail(fn, Verdict.NOT_IMPLEMENTED, traceback=err["traceback"], keep=False)
+        said = f": {err['message']}" if err["message"] else ""
+        return StudentError(fn, verdict, f"{fn} raised {err['type']}{said}", err["traceback"])
 
     def _error(self, fn: str, reply: dict) -> dict:
         """A failure reply, checked and cut to size: its kind one the worker may send, its
-        texts bounded (untrusted.py), a banned API one that `fn` bans. Raises StudentError
-        (kind protocol) for anything else."""
+        texts bounded (untrusted.py), its banned APIs ones that `fn` bans. Raises StudentError
+        (PROTOCOL) for anything else."""
         err = reply.get("error")
-        forged = StudentError(fn, "protocol", _failure_text(fn, "protocol", _FORGED, self.limits))
-        if not isinstance(err, dict) or err.get("kind") not in _WORKER_KINDS:
-            raise forged
+        if not isinstance(err, dict) or err.get("kind") not in WORKER_REPLIES:
+            raise self._fail(fn, Verdict.PROTOCOL, _FORGED, keep=False)
         out = {
-            "kind": err["kind"],
+            "verdict": Verdict(err["kind"]),
             "type": clip_name(err.get("type", "")),
             "message": clip(err.get("message", "")),
             "traceback": clip_traceback(err.get("traceback", "")),
         }
-        if out["kind"] == "banned":  # only names we gave it: a forged list carries no text
-            said = str(err.get("message", ""))[: 64 * MESSAGE].split(", ")
+        if out["verdict"] == Verdict.BANNED:  # only names we gave it: a forged list carries no text
+            said = err.get("apis") if isinstance(err.get("apis"), list) else []
             out["apis"] = [a for a in self.banned.get(fn, []) if a in said]
             if not out["apis"]:
-                raise forged
+                raise self._fail(fn, Verdict.PROTOCOL, _FORGED, keep=False)
         return out
 
     def check_current(self, fn: str, generation: int) -> None:
         """Raise StudentError when an object kept by worker `generation` is gone (replaced)."""
         if generation != self.generation or self.worker is None or not self.worker.alive:
-            raise StudentError(fn, "lost", _failure_text(fn, "lost", "", self.limits))
+            raise self._fail(fn, Verdict.LOST, keep=False)
 
     def seed(self, seed: int) -> None:
         """Seed the worker's torch, numpy and random generators (for tests of sampling code)."""

@@ -9,28 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlnlp.render import atomic_write, html_templates
-from dlnlp.results import HINT, FunctionScore, Results, TestResult
+from dlnlp.results import FunctionScore, Results, TestResult
+from dlnlp.verdicts import Verdict
 
 _env = html_templates("dlnlp.render")
-
-# TestResult.kind -> the label a student reads, and its colour class
-LABELS: dict[str, tuple[str, str]] = {
-    "mistake": ("Hint", "hint"),
-    "partial": ("Partly right", "hint"),
-    "failed": ("Check failed", "hint"),
-    "exception": ("Your code raised an error", "error"),
-    "not_implemented": ("Not implemented yet", "todo"),
-    "missing": ("Not found", "todo"),
-    "timeout": ("Time limit", "limit"),
-    "total_timeout": ("Time limit", "limit"),
-    "memory": ("Memory limit", "limit"),
-    "crash": ("Crashed", "limit"),
-    "load": ("Could not load", "error"),
-    "lost": ("Crashed", "limit"),
-    "protocol": ("Crashed", "limit"),
-    "banned": ("Banned API", "banned"),
-    "unreadable": ("Unreadable notebook", "error"),
-}
 
 
 @dataclass
@@ -56,23 +38,22 @@ class FunctionView:
         return self.f.max_score - self.f.score
 
 
-def _message(t: TestResult) -> str:
-    # the scorer prefixes hints; the label says it already
-    return t.output.removeprefix(HINT)
-
-
-def _causes(tests: list[TestResult], notes: list[str]) -> list[Cause]:
+def _causes(f: FunctionScore, tests: list[TestResult]) -> list[Cause]:
     causes: dict[tuple[str, str, str], Cause] = {}
     for t in tests:
-        label, css = LABELS.get(t.kind, ("Check failed", "hint"))
-        message = _message(t)
-        # said once already, as the function's note (a banned API, a stub, a missing function)
-        if t.output in notes or (notes and t.kind in ("not_implemented", "banned", "missing")):
+        v = t.verdict
+        # the label says "Hint" already; a hint's text alone is the message
+        message = t.hint if v == Verdict.MISTAKE else t.output
+        # said once already, as the function's note (a banned API, a stub, a missing function,
+        # the limit that stopped it)
+        if (
+            f.failure is not None and v == f.failure.verdict and t.message == f.failure.message
+        ) or (f.notes and v in (Verdict.NOT_IMPLEMENTED, Verdict.BANNED, Verdict.MISSING)):
             message = ""
         # a stub's traceback only points at its own `raise NotImplementedError()`
-        trace = "" if t.kind == "not_implemented" else t.traceback
-        key = (label, message, trace)
-        causes.setdefault(key, Cause(label, css, message, trace)).tests.append(t)
+        trace = "" if v == Verdict.NOT_IMPLEMENTED else t.traceback
+        key = (v.label, message, trace)
+        causes.setdefault(key, Cause(v.label, v.css, message, trace)).tests.append(t)
     return list(causes.values())
 
 
@@ -83,7 +64,7 @@ def view(results: Results) -> list[FunctionView]:
         state = "full" if f.score >= f.max_score else ("zero" if f.score == 0 else "partial")
         failed = [t for t in mine if t.status != "passed"]
         passed = [t for t in mine if t.status == "passed"]
-        out.append(FunctionView(f, state, _causes(failed, f.notes), passed))
+        out.append(FunctionView(f, state, _causes(f, failed), passed))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 
 from dlnlp.results import Results, points
+from dlnlp.verdicts import Incident
 
 
 def printable(text: str) -> str:
@@ -39,16 +40,6 @@ def _columns(headers: list[str], rows: list[list]) -> str:
     return "\n".join([line(headers), line("-" * w for w in widths), *map(line, rows)])
 
 
-INCIDENTS = {
-    "timeout": "timed out",
-    "memory": "out of memory",
-    "crash": "crashed",
-    "banned": "used a banned API",
-    "unreadable": "unreadable",
-    "internal error": "internal grading error",
-}
-
-
 def class_summary(all_results: list[Results], functions: list[str]) -> str:
     """Mean and median score per function and in total, then how many submissions hit each
     kind of incident (timeouts, banned APIs, unreadable notebooks...)."""
@@ -78,9 +69,9 @@ def class_summary(all_results: list[Results], functions: list[str]) -> str:
             points(max(r.max_score for r in all_results)),
         ]
     )
-    counts = {k: sum(k in r.incidents() for r in all_results) for k in INCIDENTS}
+    counts = {i: sum(i in r.incidents() for r in all_results) for i in Incident}
     return (
         _columns(["function", "mean", "median", "max"], rows)
         + f"\n\n{len(all_results)} submissions: "
-        + ", ".join(f"{n} {INCIDENTS[k]}" for k, n in counts.items())
+        + ", ".join(f"{n} {i.value}" for i, n in counts.items())
     )

@@ -8,8 +8,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from dlnlp.render.table import INCIDENTS
-from dlnlp.results import HINT, Results, TestResult
+from dlnlp.results import Results, TestResult
+from dlnlp.verdicts import Incident
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,9 @@ class Misconception:
 
 
 @dataclass(frozen=True)
-class Incident:
+class IncidentRow:
     student: str
-    what: list[str]  # INCIDENTS labels: "timed out", "used a banned API"...
+    what: list[str]  # the incidents' words: "timed out", "used a banned API"...
     details: str  # the notes the student saw (which function, which API, which limit)
 
 
@@ -106,9 +106,7 @@ def pass_rates(results: list[Results]) -> list[PassRate]:
 
 def hint_of(t: TestResult) -> str | None:
     """The hint of a recognised mistake (in full or for partial credit), else None."""
-    if t.kind not in ("mistake", "partial") or HINT not in t.output:
-        return None
-    return t.output.split(HINT, 1)[1].strip()
+    return t.hint.strip() or None if t.verdict.hinted else None
 
 
 def misconceptions(results: list[Results]) -> list[Misconception]:
@@ -128,12 +126,10 @@ def grading_times(results: list[Results]) -> list[tuple[str, float]]:
     return sorted(((r.student, r.execution_time) for r in results), key=lambda x: (-x[1], x[0]))
 
 
-def incidents(results: list[Results]) -> list[Incident]:
+def incidents(results: list[Results]) -> list[IncidentRow]:
     """The submissions that hit a limit, used a banned API, crashed or could not be read."""
     return [
-        Incident(
-            r.student, [label for k, label in INCIDENTS.items() if k in found], r.status_message()
-        )
+        IncidentRow(r.student, [i.value for i in Incident if i in found], r.status_message())
         for r in results
         if (found := r.incidents())
     ]
@@ -141,4 +137,4 @@ def incidents(results: list[Results]) -> list[Incident]:
 
 def incident_counts(results: list[Results]) -> dict[str, int]:
     """Submissions per kind of incident, every kind listed (zeros too: "no timeouts" is news)."""
-    return {label: sum(k in r.incidents() for r in results) for k, label in INCIDENTS.items()}
+    return {i.value: sum(i in r.incidents() for r in results) for i in Incident}

@@ -11,15 +11,17 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from dlnlp.errors import SandboxError
 from dlnlp.sandbox import codec
+from dlnlp.verdicts import Verdict
 
 
 class WorkerFailure(Exception):
-    """The worker could not answer: `kind` is timeout | crash | protocol."""
+    """The worker could not answer: `verdict` is TIMEOUT | CRASH | PROTOCOL."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, verdict: Verdict, message: str) -> None:
         super().__init__(message)
-        self.kind = kind
+        self.verdict = verdict
 
 
 @dataclass
@@ -34,7 +36,7 @@ class Worker:
         """Send one request and wait at most `timeout` seconds for the reply; on any failure
         the worker is killed and WorkerFailure raised."""
         if not self.alive:
-            raise WorkerFailure("crash", "the worker is no longer running")
+            raise WorkerFailure(Verdict.CRASH, "the worker is no longer running")
         # one absolute deadline for sending, computing and the whole reply: a worker that
         # announces a large reply and trickles it is killed at the limit like one that loops
         deadline = time.monotonic() + timeout
@@ -48,16 +50,19 @@ class Worker:
         except TimeoutError:
             self.kill()
             raise WorkerFailure(
-                "timeout", f"did not finish within the {timeout:g} s time limit"
+                Verdict.TIMEOUT, f"did not finish within the {timeout:g} s time limit"
             ) from None
         except (EOFError, ConnectionError, OSError):
             self.kill()
             raise WorkerFailure(
-                "crash", "the worker process died (os._exit, a crash, or running out of memory)"
+                Verdict.CRASH,
+                "the worker process died (os._exit, a crash, or running out of memory)",
             ) from None
         except codec.CodecError as e:
             self.kill()
-            raise WorkerFailure("protocol", f"the worker sent an unreadable reply ({e})") from None
+            raise WorkerFailure(
+                Verdict.PROTOCOL, f"the worker sent an unreadable reply ({e})"
+            ) from None
 
     def kill(self) -> None:
         """SIGKILL the worker: pid 1 of its namespace, so everything it started dies with it.
@@ -111,7 +116,7 @@ class Zygote:
             self.ctrl.settimeout(120)
             reply = self.ctrl.recv(1 << 16)
             if not reply:
-                raise RuntimeError("the sandbox's warm parent failed to start (see the log above)")
+                raise SandboxError("the sandbox's warm parent failed to start (see the log above)")
             self.missing_banned = json.loads(reply)["missing"]
         return self
 
@@ -159,9 +164,9 @@ class Spawner:
             worker.worker_pid = int(codec.recv(ours, deadline)["worker_pid"])
             hello = codec.recv(ours, deadline)
             if hello.get("hello") is None:
-                raise RuntimeError(hello.get("error", "no greeting"))
+                raise SandboxError(hello.get("error", "no greeting"))
             worker.layers = hello["hello"]
         except (OSError, EOFError, codec.CodecError, KeyError, TypeError, RuntimeError) as e:
             worker.kill()
-            raise RuntimeError(f"a sandbox worker failed to start: {e}") from None
+            raise SandboxError(f"a sandbox worker failed to start: {e}") from None
         return worker

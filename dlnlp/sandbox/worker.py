@@ -10,7 +10,8 @@ Requests (from the trusted grader, over `codec`):
   {"op": "grad", "fn", "args", "kwargs", "banned", "wrt", "output_index", "grad_output"}
       -> {"ok": True, "value": [d<out . grad_output>/d args[i] for i in wrt]}
 Failures reply {"ok": False, "error": {"kind", "type", "message", "traceback"}}, kind one of
-missing | exception | memory | banned | unserializable.
+missing | exception | memory | banned | unserializable (dlnlp.verdicts.WORKER_REPLIES); a banned
+failure also lists the banned APIs it used in "apis".
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ def _trimmed_traceback(exc: BaseException) -> str:
     return "".join(traceback.format_list(frames))
 
 
-def _error(kind: str, exc: BaseException | None = None, message: str = "") -> dict:
-    err = {"kind": kind, "type": "", "message": message, "traceback": ""}
+def _error(kind: str, exc: BaseException | None = None, message: str = "", **extra) -> dict:
+    err = {"kind": kind, "type": "", "message": message, "traceback": "", **extra}
     if exc is not None:
         err.update(
             type=type(exc).__name__,
@@ -118,7 +119,7 @@ class Session:
         except BaseException as e:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
             reply = _error("memory" if _is_memory_error(e) else "exception", e)
         hits = guards.deactivate()  # a banned call outranks whatever happened after it
-        return _error("banned", message=", ".join(hits)) if hits else reply
+        return _error("banned", apis=hits) if hits else reply
 
     def call(self, msg: dict) -> dict:
         def body(fn):

@@ -258,5 +258,70 @@ def written(assignment: str, paths: tuple[Path, ...], out_dir: Path, root: Path 
         click.echo(f"{e.pdf}  ({what})")
 
 
+@main.command(name="list")
+@root_option
+def list_assignments(root: Path | None) -> None:
+    """Print the assignment ids of grader_config.yaml, one a line (the Makefile loops on them)."""
+    click.echo("\n".join(_course(root).config().assignments))
+
+
+@main.command()
+@click.argument("assignment")
+@click.option("--only", metavar="FUNCTION", help="Check only this graded function.")
+@root_option
+def check(assignment: str, only: str | None, root: Path | None) -> None:
+    """The author's loop: the reference at full marks, the release stub at zero, each catalogued
+    mutant caught with its hint (tests/mutants/ASSIGNMENT/), each alternative at full marks
+    (tests/alternatives/ASSIGNMENT/), the visible checks passing on the reference and failing on
+    the stub. Exit code 1 when anything failed."""
+    import time
+
+    start = time.monotonic()
+    from dlnlp.author.check import check_assignment
+    from dlnlp.errors import DlnlpError
+
+    try:
+        report = check_assignment(_course(root), assignment, only)
+    except DlnlpError as e:
+        raise click.ClickException(str(e)) from None
+    for fn in report.functions:
+        click.echo(f"{assignment}: {fn}")
+        for v in (v for v in report.verdicts if v.function == fn):
+            mark, what = ("✓", v.seen) if v.ok else ("✗", "; ".join(v.problems))
+            click.echo(f"  {mark} {v.subject}: {what}")
+    for v in (v for v in report.verdicts if v.function not in report.functions):
+        click.echo(f"✗ {v.function} {v.subject}: {'; '.join(v.problems)}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}")
+    failed = sum(not v.ok for v in report.verdicts)
+    click.echo(
+        f"{len(report.verdicts) - failed} passed, {failed} failed "
+        f"({len(report.functions)} function(s) of {assignment}) in {time.monotonic() - start:.1f} s"
+    )
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("assignment")
+@root_option
+def new(assignment: str, root: Path | None) -> None:
+    """Scaffold a new assignment that `dlnlp check` passes at once: its notebook, reference,
+    hidden test, a mutant and an alternative, and its entry in grader_config.yaml."""
+    from dlnlp.author.new import new_assignment
+    from dlnlp.errors import DlnlpError
+
+    course = _course(root)
+    try:
+        created = new_assignment(course, assignment)
+    except DlnlpError as e:
+        raise click.ClickException(str(e)) from None
+    for path in created:
+        click.echo(f"wrote {path.relative_to(course.root)}")
+    click.echo(
+        f"next: write your function's contract and reference, then `dlnlp check {assignment}` "
+        "(README, 'Authoring an assignment')"
+    )
+
+
 if __name__ == "__main__":
     main()

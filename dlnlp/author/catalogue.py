@@ -1,0 +1,103 @@
+"""tests/mutants/<id>/*.py and tests/alternatives/<id>/*.py: an assignment's catalogue.
+
+A mutant is one known wrong implementation. Its module docstring holds `key: value` lines:
+`target: <function>` (the function it breaks), `hint: <words the student must read>` and,
+optionally, `unaffected: <f>, <g>` (functions that must keep full marks). An alternative is a
+correct implementation of one or more graded functions, written differently. The kit's suite
+(tests/test_mutants.py) and `dlnlp check` both read them here.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from dlnlp.errors import DlnlpError
+from dlnlp.parsing import parse
+
+# what tests/test_mutants.py enforces for every assignment that has a catalogue
+MIN_MUTANTS = 10
+MIN_ALTERNATIVES = 3
+HEADER_KEYS = ("target", "hint", "unaffected")
+
+
+class CatalogueError(DlnlpError):
+    """A mutant's or an alternative's file cannot be read as one; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Mutant:
+    path: Path
+    target: str
+    hint: str
+    unaffected: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+@dataclass(frozen=True)
+class Alternative:
+    path: Path
+    defines: frozenset[str]  # its top-level functions and classes
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def header(path: Path) -> dict[str, str]:
+    """The `key: value` lines (target, hint, unaffected) of a catalogue file's docstring."""
+    try:
+        doc = ast.get_docstring(parse(path.read_text(), str(path))) or ""
+    except SyntaxError as e:
+        raise CatalogueError(f"{path}: not valid Python ({e.msg}, line {e.lineno})") from None
+    pairs = (line.split(": ", 1) for line in doc.splitlines() if ": " in line)
+    return {key.strip(): value.strip() for key, value in pairs if key.strip() in HEADER_KEYS}
+
+
+def read_mutant(path: Path) -> Mutant:
+    fields = header(path)
+    missing = [key for key in ("target", "hint") if not fields.get(key)]
+    if missing:
+        raise CatalogueError(
+            f"{path}: its docstring has no {' or '.join(f'`{k}: ...`' for k in missing)} line; "
+            "a mutant names the function it breaks and the words its feedback must contain"
+        )
+    unaffected = tuple(f.strip() for f in fields.get("unaffected", "").split(",") if f.strip())
+    return Mutant(path, fields["target"], fields["hint"], unaffected)
+
+
+def read_alternative(path: Path) -> Alternative:
+    try:
+        tree = parse(path.read_text(), str(path))
+    except SyntaxError as e:
+        raise CatalogueError(f"{path}: not valid Python ({e.msg}, line {e.lineno})") from None
+    names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    return Alternative(path, frozenset(names))
+
+
+def mutants(root: Path, assignment: str) -> list[Mutant]:
+    """The assignment's mutants, by file name (none when it has no catalogue)."""
+    return [read_mutant(p) for p in sorted((root / "tests" / "mutants" / assignment).glob("*.py"))]
+
+
+def alternatives(root: Path, assignment: str) -> list[Alternative]:
+    """The assignment's correct alternatives, by file name."""
+    folder = root / "tests" / "alternatives" / assignment
+    return [read_alternative(p) for p in sorted(folder.glob("*.py"))]
+
+
+def below_minimums(root: Path, assignment: str) -> list[str]:
+    """What the assignment's catalogue lacks to pass tests/test_mutants.py's minimums."""
+    found = {
+        "mutants": (len(mutants(root, assignment)), MIN_MUTANTS),
+        "alternatives": (len(alternatives(root, assignment)), MIN_ALTERNATIVES),
+    }
+    return [
+        f"{assignment} has {n} {kind} in tests/{kind}/{assignment}/; the suite wants at least {least}"
+        for kind, (n, least) in found.items()
+        if n < least
+    ]

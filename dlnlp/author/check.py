@@ -1,0 +1,218 @@
+"""`dlnlp check ASSIGNMENT [--only FUNCTION]`: is one function's material right, in seconds?
+
+For each function checked: the reference scores full marks, the release stub scores 0, every
+catalogued mutant that targets it loses points on it with its hint in what the student reads (and
+leaves its `unaffected` functions at full marks), every alternative that defines it scores full
+marks, and its visible checks pass on the reference and fail on the stub. Everything is graded by
+the real engine, in one batch, in a temporary folder; the visible checks run meanwhile.
+
+The batch grades only the tests of the functions checked, plus those the mutants name as
+unaffected, except the training loops (functions with their own `call_seconds`, whose tests
+train models for seconds per notebook) unless they are checked themselves: a warning says which.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from dlnlp.author import catalogue
+from dlnlp.author.stubs import stub_sources
+from dlnlp.author.visible import CellRun, VisibleChecks, plan
+from dlnlp.build.fill import fill
+from dlnlp.build.splice import solved_notebook
+from dlnlp.course import Course
+from dlnlp.errors import DlnlpError
+from dlnlp.results import Results, points
+
+
+class CheckError(DlnlpError):
+    """The check cannot run as asked (an unknown function, a catalogue file without a cell)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One claim about one function's material, and what broke it (nothing: it holds)."""
+
+    function: str
+    subject: str  # "reference", "stub", "mutant <name>", "alternative <name>", "visible checks"
+    problems: tuple[str, ...] = ()
+    seen: str = ""  # what was measured, shown when the claim holds
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Report:
+    assignment: str
+    functions: list[str]
+    verdicts: list[Verdict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(v.ok for v in self.verdicts)
+
+
+def _score(r: Results, fn: str) -> tuple[float, float] | None:
+    """(score, max) of `fn` in `r`, or None when it was not graded."""
+    return next(((f.score, f.max_score) for f in r.functions if f.name == fn), None)
+
+
+def _marks(r: Results, fn: str) -> str:
+    score, best = _score(r, fn) or (0.0, 0.0)
+    return f"{fn} {points(score)}/{points(best)}"
+
+
+def _read(r: Results, fn: str) -> str:
+    """What the student reads about `fn`'s failures, on one line, for a message."""
+    texts = " | ".join(t.strip().replace("\n", " ") for t in r.texts(fn) if t.strip())
+    return texts[:300] + ("…" if len(texts) > 300 else "") if texts else "(nothing)"
+
+
+def _lost(r: Results, functions: list[str]) -> list[str]:
+    """For each of `functions` graded below full marks: its marks and what the student read."""
+    return [
+        f"{_marks(r, fn)}; the student read: {_read(r, fn)}"
+        for fn in functions
+        if (s := _score(r, fn)) is not None and s[0] < s[1]
+    ]
+
+
+def _mutant_verdict(m: catalogue.Mutant, r: Results, graded: set[str]) -> Verdict:
+    problems = []
+    score, best = _score(r, m.target) or (0.0, 0.0)
+    if score >= best:
+        problems.append(f"not caught ({m.target} kept {points(score)}/{points(best)})")
+    elif not any(m.hint in text for text in r.texts(m.target)):
+        problems.append(f"hint {m.hint!r} not found; the student read: {_read(r, m.target)}")
+    kept = [fn for fn in m.unaffected if fn in graded]
+    problems += [f"unaffected {lost}" for lost in _lost(r, kept)]
+    return Verdict(
+        m.target,
+        f"mutant {m.name}",
+        tuple(problems),
+        f"caught ({_marks(r, m.target)}, hint found); {len(kept)} unaffected at full marks",
+    )
+
+
+def _visible_verdict(fn: str, runs: dict[str, CellRun]) -> Verdict:
+    if f"{fn}/reference" not in runs:
+        return Verdict(fn, "visible checks", (f"no visible-check cell (grade_id check_{fn})",))
+    ref, stub = runs[f"{fn}/reference"], runs[f"{fn}/stub"]
+    problems = []
+    if not ref.ok:
+        problems.append(f"fail on the reference: {_said(ref)}")
+    elif ref.stderr.strip():
+        problems.append(
+            f"the reference writes to stderr (nbgrader scores the cell 0): {ref.stderr.strip()[-300:]}"
+        )
+    if stub.ok:
+        problems.append("pass on the stub: they must fail until the student writes the function")
+    return Verdict(fn, "visible checks", tuple(problems), "pass on the reference, fail on the stub")
+
+
+def _said(run: CellRun) -> str:
+    """The helper's ✗ line when it printed one, else the error itself."""
+    crosses = [line for line in run.stdout.splitlines() if line.startswith("✗")]
+    return crosses[-1] if crosses else run.error or run.stdout[-300:]
+
+
+def _graded(course: Course, assignment: str, checked: list[str], ms: list) -> tuple[list, list]:
+    """(the functions whose tests the batch runs, the unaffected ones left out: training loops)."""
+    config = course.config().assignment(assignment).functions
+    wanted = list(dict.fromkeys(checked + [fn for m in ms for fn in m.unaffected if fn in config]))
+    slow = [fn for fn in wanted if fn not in checked and config[fn].call_seconds]
+    return [fn for fn in wanted if fn not in slow], slow
+
+
+def _notebooks(course: Course, assignment: str, ms: list, alts: list) -> dict:
+    """student -> notebook: the reference, the release's stubs, each mutant and alternative."""
+    functions = list(course.config().assignment(assignment).functions)
+    source = course.source_notebook(assignment)
+    if not source.is_file():
+        raise CheckError(f"{source}: the authored notebook of {assignment} is missing")
+    solved = solved_notebook(source, course.solution(assignment), functions)
+    notebooks = {"reference": solved, "stub": fill(solved, raw=stub_sources(source))}
+    for kind, items in (("mutant", ms), ("alt", alts)):
+        for item in items:
+            try:
+                notebooks[f"{kind}-{item.name}"] = fill(solved, item.path.read_text())
+            except KeyError as e:  # it defines a function the notebook has no cell for
+                raise CheckError(f"{item.path}: {e.args[0]}; rename it or drop it") from None
+    return notebooks
+
+
+def check_assignment(
+    course: Course, assignment: str, only: str | None = None, jobs: int | None = None
+) -> Report:
+    """Check `only` (default: every graded function of `assignment`); see the module docstring."""
+    from dlnlp.grade.batch import Options, grade_batch  # imports torch
+
+    functions = list(course.config().assignment(assignment).functions)
+    if only is not None and only not in functions:
+        raise CheckError(
+            f"--only {only}: not a graded function of {assignment} (grader_config.yaml lists "
+            f"{', '.join(functions)})"
+        )
+    checked = [only] if only else functions
+    ms = [m for m in catalogue.mutants(course.root, assignment) if m.target in checked]
+    alts = [a for a in catalogue.alternatives(course.root, assignment) if a.defines & set(checked)]
+    report = Report(assignment, checked, warnings=catalogue.below_minimums(course.root, assignment))
+    graded, slow = _graded(course, assignment, checked, ms)
+    if slow:
+        report.warnings.append(
+            f"not graded for the mutants' unaffected claims: {', '.join(slow)} (training loops, "
+            "seconds per notebook); `--only` each to check it"
+        )
+    report.warnings += [
+        f"no mutant targets {fn}" for fn in checked if fn not in {m.target for m in ms}
+    ]
+    notebooks = _notebooks(course, assignment, ms, alts)
+    source = course.source_notebook(assignment)
+    visible = VisibleChecks(
+        plan(notebooks["reference"], stub_sources(source), checked), source.parent
+    )
+    with tempfile.TemporaryDirectory(prefix="dlnlp-check-") as tmp:
+        (Path(tmp) / "in").mkdir()
+        for name, nb in notebooks.items():
+            nbformat.write(nb, Path(tmp) / "in" / f"{name}.ipynb")
+        options = Options(jobs=jobs or os.cpu_count() or 1, only=graded)
+        batch = grade_batch(course, assignment, [Path(tmp) / "in"], Path(tmp) / "out", options)
+    results = {r.student: r for r in batch}
+    report.verdicts = _verdicts(checked, graded, results, ms, alts, visible.results())
+    return report
+
+
+def _verdicts(checked, graded, results, ms, alts, runs) -> list[Verdict]:
+    """Every verdict, function by function, in the config's order."""
+    ref, stub = results["reference"], results["stub"]
+    out = []
+    for fn in checked:
+        out.append(
+            Verdict(fn, "reference", tuple(_lost(ref, [fn])), f"full marks ({_marks(ref, fn)})")
+        )
+        score, best = _score(stub, fn) or (0.0, 0.0)
+        problem = f"scores {points(score)}/{points(best)}: the release stub must score 0"
+        out.append(Verdict(fn, "stub", (problem,) if score else (), f"zero ({_marks(stub, fn)})"))
+        for m in ms:
+            if m.target == fn:
+                out.append(_mutant_verdict(m, results[f"mutant-{m.name}"], set(graded)))
+        for a in alts:
+            if fn in a.defines:
+                r = results[f"alt-{a.name}"]
+                out.append(
+                    Verdict(fn, f"alternative {a.name}", tuple(_lost(r, [fn])), "full marks")
+                )
+        out.append(_visible_verdict(fn, runs))
+    # the reference must also keep full marks on what the mutants' claims were graded on
+    for fn in (fn for fn in graded if fn not in checked):
+        if lost := _lost(ref, [fn]):
+            out.append(Verdict(fn, "reference", tuple(lost)))
+    return out

@@ -1,0 +1,161 @@
+"""A notebook's visible checks (the `check_<function>` cells), run in a plain `python` process.
+
+Which cells run, for one function's check, as "Run all above" would in the student's kernel: the
+setup (the code cells before the first graded cell: imports, the visible_checks helper, data
+loading), every graded cell above the check cell (so a check that calls another function finds
+it), then the check cell. The ungraded cells further down are the student's demos (training
+runs, plots) and are skipped. Each function's check runs twice, on the reference and with the
+function's cell as the release stub; all runs share one process (one torch import, not one
+kernel start per run), started in the background while the hidden tests grade.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from dlnlp.notebook import grade_id, is_solution, nbgrader_meta
+from dlnlp.parsing import parse
+
+RUN_SECONDS = 120  # one function's check, on one variant
+RUNNER = Path(__file__).with_name("run_cells.py")
+
+
+@dataclass(frozen=True)
+class CellRun:
+    ok: bool
+    stdout: str = ""
+    stderr: str = ""
+    error: str = ""  # the traceback's last frames, or why it did not run
+
+
+def check_cell_id(function: str) -> str:
+    return f"check_{function}"
+
+
+def _is_graded_code(cell) -> bool:
+    return cell.cell_type == "code" and (
+        is_solution(cell) or bool(nbgrader_meta(cell).get("grade"))
+    )
+
+
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(names a cell binds, names it reads), anywhere in it: an over-approximation that is
+    enough to find which earlier cell defines what a check uses."""
+    try:
+        tree = parse(source)
+    except SyntaxError:
+        return set(), set()
+    binds, reads = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (binds if isinstance(node.ctx, ast.Store) else reads).add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            binds.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            binds |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return binds, reads
+
+
+def _needed(cells: list, always: set[int], at: int) -> list[int]:
+    """Indexes of the cells above `at` that the cell `at` needs beyond `always`: the latest cell
+    binding each name it reads and nothing else binds (e.g. a model an earlier check trained)."""
+    bound = set(dir(builtins))
+    for i in always:
+        bound |= _names(cells[i].source)[0]
+    todo, chosen = [at], set()
+    while todo:
+        binds, reads = _names(cells[todo.pop()].source)
+        missing = reads - binds - bound  # what it reads and neither it nor the rest binds
+        for i in range(at - 1, -1, -1):
+            if not missing:
+                break
+            if cells[i].cell_type != "code" or i in always | chosen:
+                continue
+            binds = _names(cells[i].source)[0]
+            if binds & missing:
+                chosen.add(i)
+                todo.append(i)
+                missing -= binds
+                bound |= binds
+    return sorted(chosen)
+
+
+def plan(solved: nbformat.NotebookNode, stubs: dict[str, str], functions: list[str]) -> list[dict]:
+    """The runs for each function that has a check cell: key "<function>/reference" and
+    "<function>/stub", each a list of (cell label, source)."""
+    cells = solved.cells
+    first = next((i for i, c in enumerate(cells) if _is_graded_code(c)), len(cells))
+    setup = {i for i, c in enumerate(cells[:first]) if c.cell_type == "code"}
+    runs = []
+    for fn in functions:
+        at = next((i for i, c in enumerate(cells) if grade_id(c) == check_cell_id(fn)), None)
+        if at is None:
+            continue
+        graded = {i for i, c in enumerate(cells[:at]) if c.cell_type == "code" and is_solution(c)}
+        chosen = sorted(setup | graded | set(_needed(cells, setup | graded, at))) + [at]
+        for variant in ("reference", "stub"):
+            stub = variant == "stub"
+            runs.append(
+                {
+                    "key": f"{fn}/{variant}",
+                    "cells": [
+                        (
+                            cells[i].get("id", str(i)),
+                            stubs[fn]
+                            if stub and i in graded and grade_id(cells[i]) == fn
+                            else cells[i].source,
+                        )
+                        for i in chosen
+                    ],
+                    "seconds": RUN_SECONDS,
+                }
+            )
+    return runs
+
+
+class VisibleChecks:
+    """The runs of `plan`, in one background `python` process started at construction."""
+
+    def __init__(self, runs: list[dict], cwd: Path) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="dlnlp-visible-")
+        self._keys = [r["key"] for r in runs]
+        self._out = Path(self._tmp.name) / "runs.jsonl"
+        plan_path = Path(self._tmp.name) / "plan.json"
+        plan_path.write_text(json.dumps(runs))
+        env = {**os.environ, "OMP_NUM_THREADS": "1"}  # the hidden tests grade meanwhile
+        self._deadline = time.monotonic() + 30 + sum(r["seconds"] for r in runs)
+        self._proc = subprocess.Popen(
+            [sys.executable, str(RUNNER), str(plan_path), str(self._out)],
+            cwd=cwd,  # the notebook's folder: its data/ is where the notebook reads it
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+
+    def results(self) -> dict[str, CellRun]:
+        """key -> how the run went; waits for the process (killing it past every run's time)."""
+        try:
+            output, _ = self._proc.communicate(timeout=max(1, self._deadline - time.monotonic()))
+            why = f"the runner exited with code {self._proc.returncode}: {output.decode()[-500:]}"
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.communicate()
+            why = "did not finish (stuck where no alarm can stop it), so the runner was killed"
+        lines = self._out.read_text().splitlines() if self._out.exists() else []
+        done = {
+            d["key"]: CellRun(d["ok"], d["stdout"], d["stderr"], d["error"])
+            for d in map(json.loads, lines)
+        }
+        self._tmp.cleanup()
+        return {key: done.get(key, CellRun(False, error=why)) for key in self._keys}

@@ -46,3 +46,24 @@ class Course:
     def secrets(self) -> list[Path]:
         """Folders student code must never read."""
         return [self.root / "autograder", self.root / "solutions"]
+
+
+def _skipped(relative: Path) -> bool:
+    return relative.suffix == ".pyc" or any(
+        part.startswith(".") or part == "__pycache__" for part in relative.parts
+    )
+
+
+def material_files(folder: Path) -> list[Path]:
+    """Every file under `folder`, at any depth, sorted: the one listing of a course's material
+    (hidden tests, data, the kit's package) and of a student's upload; none if it is no folder.
+
+    The one filter: hidden paths (a part below `folder` starting with ".": .ipynb_checkpoints/,
+    .pytest_cache/, .DS_Store, .git/) and Python's caches (__pycache__/, *.pyc) are skipped. None
+    of them is material; editors and test runs leave them behind, where they would change a
+    fingerprint, ship in a zip, or be graded in place of the notebook."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and not _skipped(p.relative_to(folder))
+    )

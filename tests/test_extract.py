@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 
 from dlnlp.grade.extract import extract
@@ -168,3 +170,54 @@ def test_broken_metadata_costs_only_the_grade_id():
     nb.cells[0].metadata = ["broken"]
     ex = extract(nb, ["f"])
     assert ex.found_by == {"f": "name"} and not ex.missing
+
+
+def _write(path: Path, nb: nbformat.NotebookNode | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(nb) if isinstance(nb, bytes) else nbformat.write(nb, path)
+
+
+def test_picker_takes_the_notebook_with_the_graded_cells_and_says_so(tmp_path):
+    """In a student's nbgrader folder without attention.ipynb, is the notebook holding the graded
+    cells chosen over a scratch notebook and a hidden checkpoint, with notes saying what was
+    graded, and does the expected name win whatever the others hold?"""
+    from dlnlp.grade.collect import collect, pick_notebook
+
+    folder = tmp_path / "submitted" / "alice" / "attention"
+    _write(folder / "a scratch.ipynb", nbformat.v4.new_notebook())
+    _write(folder / "hw" / "My Attention (1).ipynb", _nb(("def f(): pass", "f")))
+    _write(folder / ".ipynb_checkpoints" / "x.ipynb", _nb(("", "f"), ("", "g")))
+    _write(folder / "broken.ipynb", b'{"cells": [')
+    (sub,) = collect([tmp_path], "attention", ["f"])
+    assert sub.path == folder / "hw" / "My Attention (1).ipynb"
+    assert sub.notes == (
+        "Graded My Attention (1).ipynb (expected the name attention.ipynb).",
+        "Also submitted, not graded: a scratch.ipynb, broken.ipynb.",
+    )
+    _write(folder / "attention.ipynb", nbformat.v4.new_notebook())
+    assert pick_notebook(folder, "attention", ["f"])[0] == folder / "attention.ipynb"
+    assert pick_notebook(tmp_path / "nothing", "attention")[0] is None
+
+
+def test_material_files_skip_hidden_paths_and_caches(tmp_path):
+    """Is one filter applied to every listing: no hidden path, no Python cache, at any depth?"""
+    from dlnlp.course import material_files
+
+    for name in (
+        "a.py",
+        "data/x.csv",
+        ".DS_Store",
+        ".git/config",
+        "data/.ipynb_checkpoints/x",
+        "__pycache__/a.cpython-311.pyc",
+        "b.pyc",
+        "sub/__pycache__/c.pyc",
+    ):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("1")
+    listed = [p.relative_to(tmp_path).as_posix() for p in material_files(tmp_path)]
+    assert listed == ["a.py", "data/x.csv"]
+    hidden_parent = tmp_path / ".cache" / "course"  # a course under a hidden folder still lists
+    (hidden_parent / "t.py").parent.mkdir(parents=True)
+    (hidden_parent / "t.py").write_text("1")
+    assert material_files(hidden_parent) == [hidden_parent / "t.py"]

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from dlnlp import __version__
 from dlnlp.config import AssignmentConfig, Limits
+from dlnlp.course import material_files
 from dlnlp.render import atomic_write
 from dlnlp.results import Results
 
@@ -41,14 +42,6 @@ def _sha(*parts: bytes) -> str:
     return h.hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
-    )
-
-
 @dataclass
 class Grading:
     """The fingerprint of everything but the submission, computed once per batch."""
@@ -61,9 +54,9 @@ class Grading:
         cls, config: AssignmentConfig, limits: Limits, test_dir: Path, data_dir: Path | None
     ) -> Grading:
         tests = {f"test_{fn}.py" for fn in config.functions}
-        shared = [p for p in _files(test_dir) if p.name not in tests]
-        if data_dir is not None and data_dir.is_dir():
-            shared += _files(data_dir)
+        shared = [p for p in material_files(test_dir) if p.name not in tests]
+        if data_dir is not None:
+            shared += material_files(data_dir)
         common = _sha(
             __version__.encode(),
             limits.model_dump_json().encode(),

@@ -13,18 +13,9 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
-from dlnlp.course import Course
+from dlnlp.course import Course, material_files
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
-_SKIP = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
-
-
-def _files(folder: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not _SKIP & set(p.parts) and p.suffix != ".pyc"
-    )
 
 
 def _add(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
@@ -49,7 +40,7 @@ def build_zip(course: Course, assignment: str, out_dir: Path) -> Path:
             _add(zf, script, files.joinpath(script).read_bytes(), executable=True)
         for name in ("pyproject.toml", "README.md"):
             _add(zf, f"kit/{name}", (kit / name).read_bytes())
-        for path in _files(kit / "dlnlp"):
+        for path in material_files(kit / "dlnlp"):
             _add(
                 zf,
                 f"kit/{path.relative_to(kit).as_posix()}",
@@ -60,14 +51,15 @@ def build_zip(course: Course, assignment: str, out_dir: Path) -> Path:
         _add(zf, "course/ASSIGNMENT", f"{assignment}\n".encode())
         _add(zf, "course/TORCH_INDEX_URL", f"{config.gradescope.torch_index_url}\n".encode())
         source = course.source_notebook(assignment).parent
-        for path in _files(source):  # data the hidden tests train on (the notebook stays out)
+        # data the hidden tests train on (the notebook stays out)
+        for path in material_files(source):
             if path.suffix != ".ipynb":
                 _add(
                     zf,
                     f"course/assignments/{assignment}/{path.relative_to(source).as_posix()}",
                     path.read_bytes(),
                 )
-        for path in _files(tests):
+        for path in material_files(tests):
             _add(
                 zf,
                 f"course/autograder/{assignment}/{path.relative_to(tests).as_posix()}",

@@ -14,47 +14,8 @@ from pathlib import Path
 
 from dlnlp.course import Course
 from dlnlp.grade.batch import grade_submissions
-from dlnlp.grade.collect import Submission
+from dlnlp.grade.collect import Submission, pick_notebook
 from dlnlp.render.gradescope import write_gradescope_json
-
-
-def pick_notebook(
-    folder: Path, assignment: str, functions: list[str]
-) -> tuple[Path | None, list[str]]:
-    """The submitted notebook, and notes for the student about what was (not) graded."""
-    found = (
-        sorted(
-            p
-            for p in folder.rglob("*.ipynb")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        )
-        if folder.is_dir()
-        else []
-    )
-    if not found:
-        others = sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
-        listed = f" (found: {', '.join(others[:5])})" if others else ""
-        return None, [
-            f"No .ipynb notebook was found in your submission{listed}. Upload {assignment}.ipynb."
-        ]
-
-    def score(p: Path) -> tuple:
-        text = p.read_text(errors="replace")
-        return (
-            p.name == f"{assignment}.ipynb",
-            sum(f'"grade_id": "{fn}"' in text for fn in functions),
-            -len(p.parts),
-        )
-
-    chosen = max(found, key=score)
-    notes = []
-    if chosen.name != f"{assignment}.ipynb":
-        notes.append(f"Graded {chosen.name} (expected the name {assignment}.ipynb).")
-    if len(found) > 1:
-        notes.append(
-            f"Also submitted, not graded: {', '.join(p.name for p in found if p != chosen)}."
-        )
-    return chosen, notes
 
 
 def grade(root: Path, assignment: str) -> dict:

@@ -1,7 +1,7 @@
 """Regenerate the sample submissions in examples/<assignment>/ from the release notebooks.
 
 Each sample is the student release with some cells filled in, the way a student would.
-For every assignment: perfect (its first correct alternative in tests/alternatives/, not the
+For every assignment of grader_config.yaml: perfect (its first correct alternative in tests/alternatives/, not the
 reference, and an answer to every written question), partial (that plus two catalogued mistakes
 from tests/mutants/, and two written answers, the second a bit wrong) and untouched (the stubs,
 no written answer). attention also has:
@@ -20,9 +20,12 @@ from pathlib import Path
 
 import nbformat
 
+from dlnlp.author.catalogue import alternatives, mutants
 from dlnlp.build.fill import fill as fill_cells
+from dlnlp.course import Course
 
 REPO = Path(__file__).resolve().parents[1]
+COURSE = Course(REPO)
 OUT = REPO / "examples" / "attention"
 
 
@@ -202,35 +205,28 @@ WRONG = {
 
 
 def written(assignment: str, sample: str) -> dict[str, str]:
-    """perfect answers every written question; partial the first two, the second a bit wrong."""
-    answers = WRITTEN[assignment]
-    if sample == "perfect":
+    """perfect answers every written question; partial the first two, the second a bit wrong
+    (none for an assignment without answers written here yet)."""
+    answers = WRITTEN.get(assignment, {})
+    if sample == "perfect" or not answers:
         return answers
     first = next(iter(answers))
     wrong_id, wrong = WRONG[assignment]
     return {first: answers[first], wrong_id: wrong}
 
 
-def _target(mutant: Path) -> str:
-    return next(
-        line.split(": ", 1)[1]
-        for line in mutant.read_text().splitlines()
-        if line.startswith("target: ")
-    )
-
-
 def generic_samples(assignment: str) -> dict[str, nbformat.NotebookNode]:
-    """perfect, partial (two mistakes in different functions) and untouched."""
-    perfect = sorted((REPO / "tests/alternatives" / assignment).glob("*.py"))[0].read_text()
-    mutants = sorted((REPO / "tests/mutants" / assignment).glob("*.py"))
-    first = mutants[0]
-    second = next(m for m in mutants if _target(m) != _target(first))
+    """perfect, partial (two mistakes in different functions, or one when every mutant targets
+    the same function) and untouched."""
+    perfect = alternatives(REPO, assignment)[0].path.read_text()
+    catalogue = mutants(REPO, assignment)
+    first = catalogue[0]
+    picked = [first, *[m for m in catalogue if m.target != first.target][:1]]
     return {
         "perfect": fill(perfect, written=written(assignment, "perfect"), assignment=assignment),
         "partial": fill(
             perfect,
-            first.read_text(),
-            second.read_text(),
+            *(m.path.read_text() for m in picked),
             written=written(assignment, "partial"),
             assignment=assignment,
         ),
@@ -278,7 +274,12 @@ def main() -> None:
         nbformat.write(nb, OUT / f"{name}.ipynb")
     text = (OUT / "perfect.ipynb").read_text()
     (OUT / "unreadable.ipynb").write_text(text[: len(text) // 3])
-    for assignment in ("backprop", "vae", "lstm", "nlp_lab"):
+    for assignment in COURSE.config().assignments:  # attention's samples are the ones above
+        if assignment == "attention":
+            continue
+        if not mutants(REPO, assignment) or not alternatives(REPO, assignment):
+            print(f"{assignment}: no mutants or alternatives in tests/ yet: no samples written")
+            continue
         folder = REPO / "examples" / assignment
         folder.mkdir(parents=True, exist_ok=True)
         for name, nb in generic_samples(assignment).items():

@@ -85,12 +85,49 @@ def _enclosing_def(lines: list[str], begin: int) -> str | None:
     return None
 
 
-def splice_class_cell(source: str, cls: str, methods: dict[str, Reference], where: str) -> str:
-    """Fill each method's solution region of a class cell with the reference method's body."""
+def _solution_regions(
+    source: str, name: str, where: str
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """The cell's lines and its solution regions; a cell of `name` without one is an error."""
     lines = source.splitlines()
     regions = _regions(lines)
     if not regions:
-        raise SpliceError(f"{where}: the cell of {cls} needs a {BEGIN!r} ... {END!r} region")
+        raise SpliceError(f"{where}: the cell of {name} needs a {BEGIN!r} ... {END!r} region")
+    return lines, regions
+
+
+def _spliced_def(text: str, name: str, kind: type[ast.stmt], where: str) -> ast.stmt:
+    """The top-level def (or class: `kind`) `name` of the spliced cell `text`."""
+    try:
+        return next(n for n in parse(text).body if isinstance(n, kind) and n.name == name)
+    except (SyntaxError, StopIteration):
+        raise SpliceError(
+            f"{where}: the cell of {name} does not define {name} once spliced"
+        ) from None
+
+
+def _signature(node: ast.FunctionDef) -> str:
+    return ast.dump(node.args, annotate_fields=False, include_attributes=False)
+
+
+def _same_signature(
+    node: ast.FunctionDef, reference: ast.FunctionDef, label: str, where: str
+) -> None:
+    if _signature(node) != _signature(reference):
+        raise SpliceError(
+            f"{where}: {label}'s signature differs from the reference in solutions/; make them match"
+        )
+
+
+def _fill(lines: list[str], begin: int, end: int, body: str) -> list[str]:
+    """Lines with the region between markers `begin` and `end` holding `body`, at their indent."""
+    indent = re.match(r"\s*", lines[begin]).group(0)
+    return lines[: begin + 1] + textwrap.indent(body, indent).splitlines() + lines[end:]
+
+
+def splice_class_cell(source: str, cls: str, methods: dict[str, Reference], where: str) -> str:
+    """Fill each method's solution region of a class cell with the reference method's body."""
+    lines, regions = _solution_regions(source, cls, where)
     for begin, end in reversed(regions):  # from the bottom, so earlier indexes stay valid
         method = _enclosing_def(lines, begin)
         if method not in methods:
@@ -100,53 +137,19 @@ def splice_class_cell(source: str, cls: str, methods: dict[str, Reference], wher
             )
         lines = _fill(lines, begin, end, methods[method][1])
     text = "\n".join(lines)
-    try:
-        cell_cls = next(
-            n for n in parse(text).body if isinstance(n, ast.ClassDef) and n.name == cls
-        )
-    except (SyntaxError, StopIteration):
-        raise SpliceError(
-            f"{where}: the cell of {cls} does not define {cls} once spliced"
-        ) from None
-    for m in cell_cls.body:
+    for m in _spliced_def(text, cls, ast.ClassDef, where).body:
         if isinstance(m, ast.FunctionDef) and m.name in methods:
-            if _signature(m) != _signature(methods[m.name][0]):
-                raise SpliceError(
-                    f"{where}: {cls}.{m.name}'s signature differs from the reference in "
-                    "solutions/; make them match"
-                )
+            _same_signature(m, methods[m.name][0], f"{cls}.{m.name}", where)
     return text
-
-
-def _signature(node: ast.FunctionDef) -> str:
-    return ast.dump(node.args, annotate_fields=False, include_attributes=False)
-
-
-def _fill(lines: list[str], begin: int, end: int, body: str) -> list[str]:
-    """Lines with the region between markers `begin` and `end` holding `body`, at their indent."""
-    indent = re.match(r"\s*", lines[begin]).group(0)
-    return lines[: begin + 1] + textwrap.indent(body, indent).splitlines() + lines[end:]
 
 
 def splice_cell(source: str, function: str, reference: Reference, where: str) -> str:
     """Replace the solution region of one cell with the reference body, at the marker's indent."""
-    lines = source.splitlines()
-    regions = _regions(lines)
-    if not regions:
-        raise SpliceError(f"{where}: the cell of {function} needs a {BEGIN!r} ... {END!r} region")
+    lines, regions = _solution_regions(source, function, where)
     text = "\n".join(_fill(lines, *regions[0], reference[1]))
-    try:
-        cell_def = next(
-            n for n in parse(text).body if isinstance(n, ast.FunctionDef) and n.name == function
-        )
-    except (SyntaxError, StopIteration):
-        raise SpliceError(
-            f"{where}: the cell of {function} does not define {function} once spliced"
-        ) from None
-    if _signature(cell_def) != _signature(reference[0]):
-        raise SpliceError(
-            f"{where}: {function}'s signature differs from the reference in solutions/; make them match"
-        )
+    _same_signature(
+        _spliced_def(text, function, ast.FunctionDef, where), reference[0], function, where
+    )
     return text
 
 

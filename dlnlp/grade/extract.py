@@ -21,6 +21,7 @@ from dlnlp import notebook
 from dlnlp.parsing import parse
 
 _LOADABLE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)  # a graded item may be a class
 _CONSTANT_NODES = (
     ast.Constant,
     ast.Name,
@@ -142,61 +143,54 @@ def _loadable(stmt: ast.stmt) -> bool:
     return False
 
 
-def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
-    """Pick the loadable code out of `nb` and locate each graded function."""
-    out = Extracted()
-    by_grade_id: dict[str, tuple[Cell, list[ast.stmt], dict[str, int]]] = {}
-    by_name: dict[str, tuple[ast.FunctionDef, Cell, int]] = {}
-    for number, cell in enumerate(nb.cells, start=1):
-        if cell.get("cell_type") != "code":
-            continue
-        source = _strip_magics(notebook.source(cell))
-        filename = f"<cell {number}>"
-        grade_id = notebook.grade_id(cell)
-        if notebook.is_kit_cell(cell):
-            continue  # the kit's own cells (visible checks): grading needs none of their code
-        try:
-            body = parse(source, filename).body
-        except (SyntaxError, ValueError) as e:
-            line = getattr(e, "lineno", None)
-            out.problems.append(
-                f"cell {number}{f' (line {line})' if line else ''} has a syntax error and was skipped: {getattr(e, 'msg', e)}"
-            )
-            if grade_id in functions:
-                out.missing[grade_id] = (
-                    f"the cell for {grade_id} (cell {number}) has a syntax error: {getattr(e, 'msg', e)}"
-                )
-            continue
-        keep = [i for i, stmt in enumerate(body) if _loadable(stmt)]
-        loaded = Cell(filename, source, keep)
-        out.cells.append(loaded)
-        for i in keep:
-            stmt = body[i]
-            out.kept.append(Kept(filename, i, stmt))
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                out.defined.add(stmt.name)
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                by_name[stmt.name] = (stmt, loaded, i)  # a graded item may be a class (a model)
-            else:
-                out.module_level.append(stmt)
-        if grade_id in functions:
-            defs_here = {
-                body[i].name: i
-                for i in keep
-                if isinstance(body[i], (ast.FunctionDef, ast.ClassDef))
-            }
-            by_grade_id[grade_id] = (loaded, body, defs_here)
+def _parse(out: Extracted, number: int, source: str, graded: str | None) -> list[ast.stmt] | None:
+    """The cell's statements; None on a syntax error, noted for the student (and, when the cell
+    is the graded function `graded`'s, as the reason it is missing)."""
+    try:
+        return parse(source, f"<cell {number}>").body
+    except (SyntaxError, ValueError) as e:
+        line, why = getattr(e, "lineno", None), getattr(e, "msg", e)
+        out.problems.append(
+            f"cell {number}{f' (line {line})' if line else ''} has a syntax error and was skipped: {why}"
+        )
+        if graded:
+            out.missing[graded] = f"the cell for {graded} (cell {number}) has a syntax error: {why}"
+        return None
+
+
+def _load(out: Extracted, cell: Cell, body: list[ast.stmt]) -> dict[str, int]:
+    """Record the cell's loadable statements in `out`. -> {name: index} of its defs and classes."""
+    out.cells.append(cell)
+    defs = {}
+    for i in cell.keep:
+        stmt = body[i]
+        out.kept.append(Kept(cell.filename, i, stmt))
+        if isinstance(stmt, _DEFS):
+            out.defined.add(stmt.name)
+            defs[stmt.name] = i
+        else:
+            out.module_level.append(stmt)
+    return defs
+
+
+def _locate(
+    out: Extracted,
+    functions: list[str],
+    graded_cells: dict[str, tuple[Cell, list[ast.stmt], dict[str, int]]],
+    last_def: dict[str, ast.stmt],
+) -> None:
+    """Each graded function's def: the one in its grade_id's cell, else the last of its name."""
     for fn in functions:
         if fn in out.missing:
             continue
-        graded = by_grade_id.get(fn)
+        graded = graded_cells.get(fn)
         if graded and fn in graded[2]:
             cell, body, defs_here = graded
             out.defs[fn], out.found_by[fn] = body[defs_here[fn]], "grade_id"
             # the graded cell's def wins over a later scratch redefinition of the same name
             out.cells.append(Cell(cell.filename, cell.source, [defs_here[fn]]))
-        elif fn in by_name:
-            out.defs[fn], out.found_by[fn] = by_name[fn][0], "name"
+        elif fn in last_def:
+            out.defs[fn], out.found_by[fn] = last_def[fn], "name"
         elif graded:
             out.missing[fn] = (
                 f"the cell with grade_id {fn!r} no longer defines {fn} (was it renamed?)"
@@ -205,4 +199,26 @@ def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
             out.missing[fn] = (
                 f"{fn} is not defined in the notebook (was its cell deleted or renamed?)"
             )
+
+
+def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
+    """Pick the loadable code out of `nb` and locate each graded function."""
+    out = Extracted()
+    graded_cells: dict[str, tuple[Cell, list[ast.stmt], dict[str, int]]] = {}  # by grade_id
+    last_def: dict[str, ast.stmt] = {}  # name -> the last top-level def or class of that name
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.get("cell_type") != "code" or notebook.is_kit_cell(cell):
+            continue  # the kit's own cells (visible checks): grading needs none of their code
+        gid = notebook.grade_id(cell)
+        graded = gid if gid in functions else None
+        source = _strip_magics(notebook.source(cell))
+        body = _parse(out, number, source, graded)
+        if body is None:
+            continue
+        loaded = Cell(f"<cell {number}>", source, [i for i, s in enumerate(body) if _loadable(s)])
+        defs = _load(out, loaded, body)
+        last_def |= {name: body[i] for name, i in defs.items()}
+        if graded:
+            graded_cells[graded] = (loaded, body, defs)
+    _locate(out, functions, graded_cells, last_def)
     return out

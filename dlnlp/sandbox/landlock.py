@@ -57,6 +57,42 @@ def _check(ret: int, what: str) -> int:
     return ret
 
 
+def _create_ruleset(abi: int) -> tuple[int, int]:
+    """A ruleset handling every file right of `abi`, all TCP (ABI >= 4: handled, so never allowed)
+    and signal/abstract-socket scoping (ABI >= 6). -> (its fd, the file rights it handles)."""
+    handled = _fs_rights(abi)
+    attr = _RulesetAttr(handled, 0, 0)
+    size = 8
+    if abi >= 4:
+        attr.net, size = _NET_BIND_TCP | _NET_CONNECT_TCP, 16
+    if abi >= 6:
+        attr.scoped, size = _SCOPE_ABSTRACT_UNIX | _SCOPE_SIGNAL, 24
+    fd = _libc.syscall(
+        _SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0)
+    )
+    return _check(fd, "create_ruleset"), handled
+
+
+def _allow(ruleset: int, path: str, rights: int) -> None:
+    """Add a rule granting `rights` beneath `path`; a path this machine lacks is simply not allowed."""
+    try:
+        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        if not os.path.isdir(path):
+            rights &= _FILE_ONLY
+        rule = _PathBeneath(rights, fd)
+        _check(
+            _libc.syscall(
+                _SYS_ADD_RULE, ruleset, _RULE_PATH_BENEATH, ctypes.byref(rule), ctypes.c_uint32(0)
+            ),
+            f"add_rule {path}",
+        )
+    finally:
+        os.close(fd)
+
+
 def restrict_self(read_only: list[str], read_write: list[str]) -> int:
     """Allow only `read_only` (read + execute) and `read_write` paths; deny all TCP; scope signals.
 
@@ -65,44 +101,12 @@ def restrict_self(read_only: list[str], read_write: list[str]) -> int:
     abi = abi_version()
     if abi < 1:
         raise OSError("landlock is not available on this kernel")
-    handled = _fs_rights(abi)
-    attr = _RulesetAttr(handled, 0, 0)
-    size = 8
-    if abi >= 4:
-        attr.net, size = _NET_BIND_TCP | _NET_CONNECT_TCP, 16  # handled and never allowed
-    if abi >= 6:
-        attr.scoped, size = _SCOPE_ABSTRACT_UNIX | _SCOPE_SIGNAL, 24
-    ruleset = _check(
-        _libc.syscall(
-            _SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0)
-        ),
-        "create_ruleset",
-    )
+    ruleset, handled = _create_ruleset(abi)
     try:
-        rules = [(p, EXECUTE | READ_FILE | READ_DIR) for p in read_only] + [
-            (p, handled) for p in read_write
-        ]
-        for path, rights in rules:
-            try:
-                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-            except OSError:
-                continue  # a path this machine lacks is simply not allowed
-            try:
-                if not os.path.isdir(path):
-                    rights &= _FILE_ONLY
-                rule = _PathBeneath(rights & handled, fd)
-                _check(
-                    _libc.syscall(
-                        _SYS_ADD_RULE,
-                        ruleset,
-                        _RULE_PATH_BENEATH,
-                        ctypes.byref(rule),
-                        ctypes.c_uint32(0),
-                    ),
-                    f"add_rule {path}",
-                )
-            finally:
-                os.close(fd)
+        for path in read_only:
+            _allow(ruleset, path, (EXECUTE | READ_FILE | READ_DIR) & handled)
+        for path in read_write:
+            _allow(ruleset, path, handled)
         _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
         _check(_libc.syscall(_SYS_RESTRICT_SELF, ruleset, ctypes.c_uint32(0)), "restrict_self")
     finally:

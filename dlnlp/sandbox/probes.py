@@ -91,10 +91,14 @@ def _parameters(model: torch.nn.Module, genuine: bool = True) -> list[torch.Tens
     return params
 
 
-def _make_probes():
-    """The probe functions, sharing counters that only their closures can reach."""
+# Each factory below makes one pair of probes sharing counters that only their closures reach;
+# it is called once at import and deleted, so its state lives in no module global that student
+# code could rebind (vars(probes) is a plain dict), and its hooks are nested for the same reason.
+
+
+def _gradient_probes():
+    """watch_gradients and gradient_report."""
     gradients: dict[int, list[dict[str, int]]] = {}  # id(model) -> one counter per parameter
-    passes: dict[int, dict[str, int]] = {}  # id(model) -> forward pass counts
     # the models watched: kept alive, so that no other object reuses their id()
     watched: dict[int, object] = {}
 
@@ -129,6 +133,14 @@ def _make_probes():
             "stale": sum(c["stale"] for c in counters),
             "steps": max((c["gradients"] for c in counters), default=0),
         }
+
+    return watch_gradients, gradient_report
+
+
+def _mode_probes():
+    """watch_modes and mode_report (about 50 lines: its forward hooks are nested, as above)."""
+    passes: dict[int, dict[str, int]] = {}  # id(model) -> forward pass counts
+    watched: dict[int, object] = {}  # as in _gradient_probes
 
     def watch_modes(model: torch.nn.Module) -> None:
         """From now on, record at every forward pass of `model` the mode of all its modules,
@@ -174,7 +186,7 @@ def _make_probes():
             counts.update(_zero_passes())
         return seen
 
-    return watch_gradients, gradient_report, watch_modes, mode_report
+    return watch_modes, mode_report
 
 
 def _zero_passes() -> dict[str, int]:
@@ -182,8 +194,9 @@ def _zero_passes() -> dict[str, int]:
     return {k: 0 for k in (*kinds, "trained", *(f"trained_{k}" for k in kinds[1:]))}
 
 
-watch_gradients, gradient_report, watch_modes, mode_report = _make_probes()
-del _make_probes
+watch_gradients, gradient_report = _gradient_probes()
+watch_modes, mode_report = _mode_probes()
+del _gradient_probes, _mode_probes
 
 
 def parameter_count(model: torch.nn.Module) -> int:

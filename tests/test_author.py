@@ -25,9 +25,17 @@ def dlnlp(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def _new_course(root) -> Course:
-    root.mkdir(parents=True)
+def _course(root) -> Course:
+    """A course folder with the repository's config and the folders other assignments fill."""
+    for part in ("assignments", "solutions", "autograder", "tests/mutants", "tests/alternatives"):
+        (root / part).mkdir(parents=True)
+        (root / part / "other.txt").write_text("another assignment's file")
     shutil.copy(COURSE.config_path, root / "grader_config.yaml")
+    return Course(root)
+
+
+def _new_course(root) -> Course:
+    _course(root)
     result = dlnlp("new", A, "--root", str(root))
     assert result.exit_code == 0, result.output
     return Course(root)
@@ -110,12 +118,11 @@ def test_check_names_an_unknown_function(tmp_path):
     ],
 )
 def test_new_refuses_an_id_it_cannot_use(tmp_path, name, why):
-    root = tmp_path / "course"
-    root.mkdir()
-    shutil.copy(COURSE.config_path, root / "grader_config.yaml")
+    root = _course(tmp_path / "course").root
+    before = sorted(root.rglob("*"))
     result = dlnlp("new", name, "--root", str(root))
     assert result.exit_code == 1 and why in result.output
-    assert sorted(p.name for p in root.iterdir()) == ["grader_config.yaml"]
+    assert sorted(root.rglob("*")) == before
 
 
 def test_new_leaves_nothing_behind_when_the_config_entry_cannot_land(tmp_path):
@@ -124,16 +131,14 @@ def test_new_leaves_nothing_behind_when_the_config_entry_cannot_land(tmp_path):
     text = COURSE.config_path.read_text()
     start, end = text.index("\nlimits:"), text.index("\ngradescope:")
     text = text[:start] + text[end:] + text[start:end] + "\n"  # limits: now comes last
-    root = tmp_path / "course"
-    root.mkdir()
-    (root / "grader_config.yaml").write_text(text)
-    course = Course(root)
+    course = _course(tmp_path / "course")
+    course.config_path.write_text(text)
     course.config()  # valid before
+    before = sorted(course.root.rglob("*"))
     with pytest.raises(NewError, match="undone"):
         new_assignment(course, A)
-    assert (root / "grader_config.yaml").read_text() == text
-    assert not any((root / p).exists() for p in ("assignments", "solutions", "autograder"))
-    assert not (root / "tests" / "mutants" / A).exists()
+    assert course.config_path.read_text() == text
+    assert sorted(course.root.rglob("*")) == before
 
 
 def test_list_prints_the_configured_assignments():

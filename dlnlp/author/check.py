@@ -132,14 +132,30 @@ def _graded(course: Course, assignment: str, checked: list[str], ms: list) -> tu
     return [fn for fn in wanted if fn not in slow], slow
 
 
-def _notebooks(course: Course, assignment: str, ms: list, alts: list) -> dict:
+def _warnings(course: Course, a: str, checked: list[str], ms, alts, slow: list[str]) -> list[str]:
+    """What is thin but not wrong: a catalogue below the suite's minimums, a function without a
+    mutant or an alternative, unaffected claims left ungraded."""
+    warnings = catalogue.below_minimums(course.root, a)
+    warnings += [f"no mutant targets {fn}" for fn in checked if all(m.target != fn for m in ms)]
+    warnings += [
+        f"no alternative defines {fn}" for fn in checked if all(fn not in x.defines for x in alts)
+    ]
+    if slow:
+        warnings.append(
+            f"not graded for the mutants' unaffected claims: {', '.join(slow)} (training loops, "
+            "seconds per notebook); `--only` each to check it"
+        )
+    return warnings
+
+
+def _notebooks(course: Course, assignment: str, stubs: dict, ms: list, alts: list) -> dict:
     """student -> notebook: the reference, the release's stubs, each mutant and alternative."""
     functions = list(course.config().assignment(assignment).functions)
     source = course.source_notebook(assignment)
     if not source.is_file():
         raise CheckError(f"{source}: the authored notebook of {assignment} is missing")
     solved = solved_notebook(source, course.solution(assignment), functions)
-    notebooks = {"reference": solved, "stub": fill(solved, raw=stub_sources(source))}
+    notebooks = {"reference": solved, "stub": fill(solved, raw=stubs)}
     for kind, items in (("mutant", ms), ("alt", alts)):
         for item in items:
             try:
@@ -164,29 +180,26 @@ def check_assignment(
     checked = [only] if only else functions
     ms = [m for m in catalogue.mutants(course.root, assignment) if m.target in checked]
     alts = [a for a in catalogue.alternatives(course.root, assignment) if a.defines & set(checked)]
-    report = Report(assignment, checked, warnings=catalogue.below_minimums(course.root, assignment))
     graded, slow = _graded(course, assignment, checked, ms)
-    if slow:
-        report.warnings.append(
-            f"not graded for the mutants' unaffected claims: {', '.join(slow)} (training loops, "
-            "seconds per notebook); `--only` each to check it"
-        )
-    report.warnings += [
-        f"no mutant targets {fn}" for fn in checked if fn not in {m.target for m in ms}
-    ]
-    notebooks = _notebooks(course, assignment, ms, alts)
-    source = course.source_notebook(assignment)
-    visible = VisibleChecks(
-        plan(notebooks["reference"], stub_sources(source), checked), source.parent
+    report = Report(
+        assignment, checked, warnings=_warnings(course, assignment, checked, ms, alts, slow)
     )
-    with tempfile.TemporaryDirectory(prefix="dlnlp-check-") as tmp:
+    source = course.source_notebook(assignment)
+    stubs = stub_sources(source) if source.is_file() else {}
+    notebooks = _notebooks(course, assignment, stubs, ms, alts)
+    runs = plan(notebooks["reference"], stubs, checked)
+    with (
+        VisibleChecks(runs, source.parent) as visible,  # runs while the batch grades
+        tempfile.TemporaryDirectory(prefix="dlnlp-check-") as tmp,
+    ):
         (Path(tmp) / "in").mkdir()
         for name, nb in notebooks.items():
             nbformat.write(nb, Path(tmp) / "in" / f"{name}.ipynb")
         options = Options(jobs=jobs or os.cpu_count() or 1, only=graded)
         batch = grade_batch(course, assignment, [Path(tmp) / "in"], Path(tmp) / "out", options)
+        visible_runs = visible.results()
     results = {r.student: r for r in batch}
-    report.verdicts = _verdicts(checked, graded, results, ms, alts, visible.results())
+    report.verdicts = _verdicts(checked, graded, results, ms, alts, visible_runs)
     return report
 
 

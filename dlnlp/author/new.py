@@ -133,7 +133,8 @@ def new_assignment(course: Course, a: str, title: str | None = None) -> list[Pat
     texts = files(course, a)
     source = course.source_notebook(a)
     written = [source, *texts]
-    _refuse(course, a, [source.parent, course.hidden_tests(a), *(p.parent for p in written)])
+    catalogue = [course.root / "tests" / kind / a for kind in ("mutants", "alternatives")]
+    _refuse(course, a, [source.parent, course.hidden_tests(a), course.solution(a), *catalogue])
     # every file and folder this makes: on an error, removing them leaves the course as it was
     fresh = {
         p for t in written for p in (t, *t.parents) if course.root in p.parents and not p.exists()

@@ -135,27 +135,39 @@ class VisibleChecks:
         plan_path.write_text(json.dumps(runs))
         env = {**os.environ, "OMP_NUM_THREADS": "1"}  # the hidden tests grade meanwhile
         self._deadline = time.monotonic() + 30 + sum(r["seconds"] for r in runs)
+        self._log = open(Path(self._tmp.name) / "runner.log", "wb")
         self._proc = subprocess.Popen(
             [sys.executable, str(RUNNER), str(plan_path), str(self._out)],
             cwd=cwd,  # the notebook's folder: its data/ is where the notebook reads it
-            stdout=subprocess.PIPE,
+            stdout=self._log,  # a file, not a pipe: no buffer to fill while nobody reads
             stderr=subprocess.STDOUT,
             env=env,
         )
 
+    def __enter__(self) -> VisibleChecks:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Stop the runner if it is still going (the batch failed) and remove its files."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._log.close()
+        self._tmp.cleanup()
+
     def results(self) -> dict[str, CellRun]:
         """key -> how the run went; waits for the process (killing it past every run's time)."""
         try:
-            output, _ = self._proc.communicate(timeout=max(1, self._deadline - time.monotonic()))
-            why = f"the runner exited with code {self._proc.returncode}: {output.decode()[-500:]}"
+            self._proc.wait(timeout=max(1, self._deadline - time.monotonic()))
+            output = Path(self._log.name).read_text(errors="replace")
+            why = f"the runner exited with code {self._proc.returncode}: {output[-500:]}"
         except subprocess.TimeoutExpired:
             self._proc.kill()
-            self._proc.communicate()
+            self._proc.wait()
             why = "did not finish (stuck where no alarm can stop it), so the runner was killed"
         lines = self._out.read_text().splitlines() if self._out.exists() else []
         done = {
             d["key"]: CellRun(d["ok"], d["stdout"], d["stderr"], d["error"])
             for d in map(json.loads, lines)
         }
-        self._tmp.cleanup()
         return {key: done.get(key, CellRun(False, error=why)) for key in self._keys}

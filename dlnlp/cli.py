@@ -1,4 +1,6 @@
-"""The `dlnlp` command: thin click wrappers around build/ and grade/."""
+"""The `dlnlp` command: thin click wrappers that parse options and call the library (build/,
+grade/, report/, written/, gradescope/, author/). Every error a user can fix is a DlnlpError,
+caught here once and printed as its message."""
 
 from __future__ import annotations
 
@@ -9,15 +11,25 @@ from pathlib import Path
 
 import click
 
-from dlnlp.config import ConfigError
 from dlnlp.course import Course
+from dlnlp.errors import DlnlpError
+
+
+class _Group(click.Group):
+    """The command group: a DlnlpError from any command is its message and exit code, not a
+    traceback (anything else is a bug of ours and keeps its traceback)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DlnlpError as e:
+            error = click.ClickException(str(e))
+            error.exit_code = e.exit_code
+            raise error from None
 
 
 def _course(root: Path | None) -> Course:
-    try:
-        return Course(root.resolve()) if root else Course.find()
-    except ConfigError as e:
-        raise click.ClickException(str(e)) from None
+    return Course(root.resolve()) if root else Course.find()
 
 
 root_option = click.option(
@@ -28,7 +40,7 @@ root_option = click.option(
 )
 
 
-@click.group()
+@click.group(cls=_Group)
 @click.option("-v", "--verbose", is_flag=True, help="Log every submission.")
 def main(verbose: bool) -> None:
     """dlnlp: build and grade the Deep Learning Foundations for NLP assignments."""
@@ -58,19 +70,15 @@ def build(assignments: tuple[str, ...], nbgrader_course: Path | None, root: Path
     With --nbgrader-course DIR, generate the assignments in that nbgrader course instead
     (DIR/source/ and DIR/release/), with their cells and points in its gradebook.
     """
-    from dlnlp.build.release import BuildError, build_release, generate
-    from dlnlp.build.splice import SpliceError
+    from dlnlp.build.release import build_release, generate
 
     course = _course(root)
-    try:
-        for a in assignments or list(course.config().assignments):
-            if nbgrader_course:
-                nbgrader_course.mkdir(parents=True, exist_ok=True)
-                click.echo(f"generated {generate(course, a, nbgrader_course.resolve())}")
-            else:
-                click.echo(f"built {build_release(course, a).relative_to(course.root)}")
-    except (ConfigError, BuildError, SpliceError) as e:
-        raise click.ClickException(str(e)) from None
+    for a in assignments or list(course.config().assignments):
+        if nbgrader_course:
+            nbgrader_course.mkdir(parents=True, exist_ok=True)
+            click.echo(f"generated {generate(course, a, nbgrader_course.resolve())}")
+        else:
+            click.echo(f"built {build_release(course, a).relative_to(course.root)}")
 
 
 @main.command()
@@ -128,28 +136,14 @@ def grade(
     Exit code 0 when the batch completed, whatever the students scored.
     """
     from dlnlp.grade.batch import Options, grade_batch
-    from dlnlp.grade.collect import CollectError
+    from dlnlp.grade.nbgrader_course import default_out, grade_course
     from dlnlp.render.table import class_summary, grade_table
 
-    course = _course(root)
-    if nbgrader_course:
-        if not (nbgrader_course / "submitted").is_dir():
-            raise click.UsageError(
-                f"{nbgrader_course}: no submitted/ folder; is it an nbgrader course? "
-                "(nbgrader collect puts submissions in submitted/<student>/<assignment>/)"
-            )
-        paths = paths or (nbgrader_course / "submitted",)
-        out_dir = out_dir or nbgrader_course / "dlnlp" / assignment
-        from dlnlp.render.gradebook import GradebookError, check_course, record_scores
-
-        try:
-            check_course(nbgrader_course, assignment)
-        except GradebookError as e:
-            raise click.ClickException(str(e)) from None
-    if not paths or out_dir is None:
+    if not nbgrader_course and (not paths or out_dir is None):
         raise click.UsageError(
             "give the submissions (PATHS) and --out DIR, or --nbgrader-course DIR"
         )
+    course = _course(root)
     options = Options(
         jobs=jobs or os.cpu_count() or 1,
         force=force,
@@ -157,12 +151,15 @@ def grade(
         only=list(only) or None,
         progress=sys.stderr.isatty(),
     )
+    if nbgrader_course:
+        out_dir = out_dir or default_out(nbgrader_course, assignment)
     try:
-        results = grade_batch(course, assignment, list(paths), out_dir, options)
-    except (ConfigError, CollectError, FileNotFoundError) as e:
-        raise click.ClickException(str(e)) from None
-    except RuntimeError as e:  # the sandbox or the hidden tests could not start
-        raise click.ClickException(f"grading could not run: {e}") from None
+        if nbgrader_course:
+            results = grade_course(
+                course, assignment, nbgrader_course, list(paths), out_dir, options
+            )
+        else:
+            results = grade_batch(course, assignment, list(paths), out_dir, options)
     except KeyboardInterrupt:
         click.echo(
             f"\ninterrupted: every submission graded so far is saved in {out_dir}; "
@@ -171,16 +168,13 @@ def grade(
         )
         sys.exit(130)
     if nbgrader_course:
-        try:
-            record_scores(nbgrader_course, assignment, results)
-        except GradebookError as e:
-            raise click.ClickException(str(e)) from None
         click.echo(f"scores written to the gradebook of {nbgrader_course}")
     functions = list(course.config().assignment(assignment).functions)
     click.echo(grade_table(results, functions))
     click.echo("\n" + class_summary(results, functions))
     click.echo(
-        f"\n{len(results)} in grades.csv; results in {out_dir}/<student>/, table in {out_dir / 'grades.csv'}"
+        f"\n{len(results)} in grades.csv; results in {out_dir}/<student>/, "
+        f"table in {out_dir / 'grades.csv'}"
     )
 
 
@@ -198,11 +192,7 @@ def gradescope(assignment: str, out_dir: Path, root: Path | None) -> None:
     """Write OUT/<assignment>-autograder.zip for Gradescope (setup.sh, run_autograder, kit, hidden tests)."""
     from dlnlp.gradescope.package import build_zip
 
-    course = _course(root)
-    try:
-        click.echo(f"wrote {build_zip(course, assignment, out_dir)}")
-    except (ConfigError, FileNotFoundError) as e:
-        raise click.ClickException(str(e)) from None
+    click.echo(f"wrote {build_zip(_course(root), assignment, out_dir)}")
 
 
 @main.command()
@@ -216,15 +206,11 @@ def gradescope(assignment: str, out_dir: Path, root: Path | None) -> None:
 )
 def report(out_dir: Path, report_dir: Path | None) -> None:
     """The class report of a graded OUT_DIR: report.html with plots (scores, pass rates,
-    misconceptions, incidents, grading times) and tests.csv (students x tests, points)."""
-    from dlnlp.report import ReportError, make_report
+    misconceptions, incidents, grading times) and tests.csv (students x tests, points).
+    Exit code 2 when there is nothing to report on (or matplotlib is missing)."""
+    from dlnlp.report import make_report
 
-    try:
-        written = make_report(out_dir, report_dir)
-    except ReportError as e:  # nothing graded there yet, or matplotlib missing: exit code 2
-        error = click.ClickException(str(e))
-        error.exit_code = 2
-        raise error from None
+    written = make_report(out_dir, report_dir)
     for skipped in written.skipped:
         click.echo(f"warning: skipped {skipped}", err=True)
     click.echo(f"wrote {written.html}\nwrote {written.matrix} (students x tests)")
@@ -245,15 +231,9 @@ def written(assignment: str, paths: tuple[Path, ...], out_dir: Path, root: Path 
     """Export each student's written answers to OUT/<student>.pdf, one question per page,
     for manual grading (e.g. a Gradescope PDF assignment). The questions are the release's.
     Needs the pdf extra and Chromium."""
-    from dlnlp.grade.collect import CollectError
     from dlnlp.written.export import export_written
-    from dlnlp.written.pdf import PdfError
 
-    try:
-        exported = export_written(assignment, list(paths), out_dir, _course(root))
-    except (CollectError, PdfError) as e:
-        raise click.ClickException(str(e)) from None
-    for e in exported:
+    for e in export_written(assignment, list(paths), out_dir, _course(root)):
         what = e.problem or f"{e.answered}/{e.questions} questions answered"
         click.echo(f"{e.pdf}  ({what})")
 
@@ -278,12 +258,8 @@ def check(assignment: str, only: str | None, root: Path | None) -> None:
 
     start = time.monotonic()
     from dlnlp.author.check import check_assignment
-    from dlnlp.errors import DlnlpError
 
-    try:
-        report = check_assignment(_course(root), assignment, only)
-    except DlnlpError as e:
-        raise click.ClickException(str(e)) from None
+    report = check_assignment(_course(root), assignment, only)
     for fn in report.functions:
         click.echo(f"{assignment}: {fn}")
         for v in (v for v in report.verdicts if v.function == fn):
@@ -308,13 +284,9 @@ def new(assignment: str, root: Path | None) -> None:
     """Scaffold a new assignment that `dlnlp check` passes at once: its notebook, reference,
     hidden test, a mutant and an alternative, and its entry in grader_config.yaml."""
     from dlnlp.author.new import new_assignment
-    from dlnlp.errors import DlnlpError
 
     course = _course(root)
-    try:
-        created = new_assignment(course, assignment)
-    except DlnlpError as e:
-        raise click.ClickException(str(e)) from None
+    created = new_assignment(course, assignment)
     for path in created:
         click.echo(f"wrote {path.relative_to(course.root)}")
     click.echo(

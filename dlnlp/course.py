@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from dlnlp.config import ConfigError, GraderConfig, load_config
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: Path, mtime_ns: int, size: int) -> GraderConfig:
+    return load_config(path)  # the models are frozen: one parse may be shared
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,13 @@ class Course:
         return self.root / "grader_config.yaml"
 
     def config(self) -> GraderConfig:
-        return load_config(self.config_path)
+        """The validated grader_config.yaml, read once per version of the file: the stages of
+        one run share one parse, and an edit between runs (or tests) is seen."""
+        try:
+            st = self.config_path.stat()
+        except OSError:
+            return load_config(self.config_path)  # says what is missing
+        return _parsed(self.config_path, st.st_mtime_ns, st.st_size)
 
     def source_notebook(self, assignment: str) -> Path:
         return self.root / "assignments" / assignment / f"{assignment}.ipynb"

@@ -111,6 +111,7 @@ class Results(_Model):
     student: str
     assignment: str
     submission: str  # file name of the notebook graded
+    submission_notes: list[str] = Field(default_factory=list)  # which notebook was picked, and why
     status: Literal["graded", "unreadable"] = "graded"
     score: float = 0.0
     max_score: float = 0.0
@@ -131,7 +132,7 @@ class Results(_Model):
 
     def notebook_notes(self) -> list[str]:
         """The notes about the notebook as a whole, as the student reads them."""
-        out = self.problems + [f"loading: {p}" for p in self.load_problems]
+        out = self.submission_notes + self.problems + [f"loading: {p}" for p in self.load_problems]
         if self.internal_error:
             out.append(
                 f"internal grading error ({self.internal_error}); your instructor has been told"
@@ -194,7 +195,8 @@ class Results(_Model):
                 "Counted here: the checks shown from the start; the others are listed on their"
                 " own once shown."
             )
-        lines += [f"Note: {p}" for p in self.notebook_notes()]
+        lines = self.submission_notes + lines  # which notebook was graded, before anything else
+        lines += [f"Note: {p}" for p in self.notebook_notes()[len(self.submission_notes) :]]
         return "\n".join(lines)
 
     def to_gradescope(

@@ -1,7 +1,8 @@
-"""Grade a class: collect -> plan (resume: what changed since the last run) -> for each
-submission, serially or in a pool of grader processes: read, extract, static check, run the
-hidden tests against its sandboxed worker, score -> write results.json + feedback.html + the
-grading record; then grades.csv.
+"""Grade a class: load the assignment once (assignment.py) -> collect -> plan (resume: what
+changed since the last run) -> for each submission, serially or in a pool of grader processes,
+grade it (submission.py: read, extract, static check, run the hidden tests against its
+sandboxed worker, score) -> write results.json + feedback.html + the grading record; then
+grades.csv.
 
 One bad submission never stops the batch: whatever happens, every student gets a results.json
 and a row in grades.csv. Everything is written atomically per student, so an interrupted batch
@@ -13,142 +14,29 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import logging
-import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
-from dlnlp.config import AssignmentConfig, ConfigError, Limits
+from dlnlp.config import ConfigError
 from dlnlp.course import Course
-from dlnlp.grade import hidden_tests, policy, scoring
+from dlnlp.grade.assignment import Assignment
 from dlnlp.grade.collect import CollectError, Submission, collect
-from dlnlp.grade.extract import UnreadableNotebook, extract, read_notebook
-from dlnlp.grade.hidden_tests import HiddenTest, Outcome
 from dlnlp.grade.pool import Pool
 from dlnlp.grade.resume import Fingerprint, Grading, Record, load_record, merge, plan, save_record
-from dlnlp.grade.session import Session, StudentProxy
-from dlnlp.grade.static_check import banned_uses
+from dlnlp.grade.submission import grade_submission, internal_error
 from dlnlp.render.feedback import write_feedback
 from dlnlp.render.grades_csv import write_grades_csv, write_student_ids
 from dlnlp.render.gradescope import write_results_json
 from dlnlp.render.progress import Progress
 from dlnlp.render.table import printable
-from dlnlp.results import Failure, Results, points
+from dlnlp.results import Results, points
 from dlnlp.sandbox.client import Spawner, Zygote
-from dlnlp.verdicts import Verdict
 
 log = logging.getLogger("dlnlp.grade")
 _PR_SET_DUMPABLE = 4
-
-
-@dataclass
-class Assignment:
-    """Everything the trusted side needs to grade one assignment."""
-
-    id: str
-    config: AssignmentConfig
-    limits: Limits
-    test_dir: Path
-    tests: list[HiddenTest]
-    points: dict[str, float]
-
-    @classmethod
-    def load(cls, course: Course, assignment_id: str) -> Assignment:
-        config = course.config()
-        acfg = config.assignment(assignment_id)
-        test_dir = course.hidden_tests(assignment_id)
-        if not test_dir.is_dir():
-            raise FileNotFoundError(f"{test_dir}: no hidden tests for {assignment_id}")
-        order = list(acfg.functions)
-        tests = sorted(
-            hidden_tests.collect(test_dir),
-            key=lambda t: order.index(t.function) if t.function in order else len(order),
-        )
-        return cls(
-            assignment_id,
-            acfg,
-            config.limits_for(assignment_id),
-            test_dir,
-            tests,
-            scoring.points_table(acfg, tests, str(course.config_path)),
-        )
-
-    @property
-    def functions(self) -> list[str]:
-        return list(self.config.functions)
-
-    @property
-    def banned(self) -> dict[str, list[str]]:
-        return {fn: cfg.banned for fn, cfg in self.config.functions.items()}
-
-    @property
-    def call_seconds(self) -> dict[str, float]:
-        """Per-function call limits where the config sets one (a training loop)."""
-        return {fn: c.call_seconds for fn, c in self.config.functions.items() if c.call_seconds}
-
-
-def grade_submission(
-    a: Assignment, zygote: Zygote | Spawner, sub: Submission, functions: list[str] | None = None
-) -> Results:
-    """Grade one notebook (only the tests of `functions`, default all). Never raises for
-    anything the submission does."""
-    start = time.monotonic()
-    functions = a.functions if functions is None else functions
-    tests = [t for t in a.tests if t.function in functions]
-    results = Results(student=sub.student, assignment=a.id, submission=sub.path.name)
-    try:
-        extracted = extract(read_notebook(sub.path), a.functions)
-    except UnreadableNotebook as e:
-        results.status, results.problems = "unreadable", [str(e)]
-        outcomes = [
-            Outcome(t, Verdict.UNREADABLE, "not graded: the notebook could not be read")
-            for t in tests
-        ]
-        scoring.score(results, a.config, tests, outcomes, a.points, {}, functions)
-        return _finish(results, start)
-    refused = policy.enforce(extracted)  # code that breaks the policy is never loaded
-    banned = {
-        fn: refused.get(fn, []) + banned_uses(extracted, fn, a.banned[fn]) for fn in functions
-    }
-    session = Session(zygote, extracted, a.banned, a.limits, a.call_seconds)
-    try:
-        outcomes = hidden_tests.run(
-            a.test_dir, StudentProxy(session), None if functions == a.functions else functions
-        )
-    finally:
-        session.close()
-    for fn, hits in session.banned_hits.items():
-        banned[fn] = banned.get(fn, []) + [h for h in hits if h not in banned.get(fn, [])]
-    results.problems = extracted.problems
-    results.load_problems = session.load_problems
-    results.isolation = session.layers
-    about = {
-        fn: {
-            "missing": extracted.missing.get(fn, ""),
-            "found_by_name": extracted.found_by.get(fn) == "name",
-            "failure": Failure(verdict=err.verdict, message=err.message)
-            if (err := session.fatal.get(fn))
-            else None,
-        }
-        for fn in functions
-    }
-    scoring.score(results, a.config, tests, outcomes, a.points, banned, functions, about)
-    return _finish(results, start)
-
-
-def _finish(results: Results, start: float) -> Results:
-    results.execution_time = time.monotonic() - start
-    return results
-
-
-def internal_error(a: Assignment, sub: Submission, what: str) -> Results:
-    """The result of a submission our own code failed on: zero, and said so (never silent)."""
-    results = Results(
-        student=sub.student, assignment=a.id, submission=sub.path.name, internal_error=what
-    )
-    return scoring.score(results, a.config, a.tests, [], a.points, {})
 
 
 def write_outputs(results: Results, out_dir: Path) -> None:
@@ -184,15 +72,14 @@ def grade_batch(
     options: Options | None = None,
 ) -> list[Results]:
     """Grade every submission under `paths` into `out_dir`; return the Results in order."""
-    course.config().assignment(assignment_id)  # an unknown id is the first thing to report
+    a = Assignment.load(course, assignment_id)  # an unknown id is the first thing to report
     return grade_submissions(
-        course, assignment_id, collect(paths, assignment_id), out_dir, options=options
+        a, collect(paths, assignment_id, a.functions), out_dir, options=options
     )
 
 
 def grade_submissions(
-    course: Course,
-    assignment_id: str,
+    a: Assignment,
     submissions: list[Submission],
     out_dir: Path,
     extra_secrets: list[Path] = (),
@@ -200,63 +87,50 @@ def grade_submissions(
 ) -> list[Results]:
     """Grade these submissions into `out_dir`, with a grading.log; return the Results in order
     (also those an earlier run graded and that nothing has changed since)."""
-    options = options or Options()
     out_dir = out_dir.resolve()
-    config = course.config()
-    functions = config.assignment(assignment_id).functions
-    secrets = [
-        *course.secrets(),
-        out_dir,
-        *extra_secrets,
-        *{s.path.resolve().parent for s in submissions},
-    ]
-    limits = config.limits_for(assignment_id)
+    options = _checked(a, submissions, options or Options())
+    secrets = [*a.secrets, out_dir, *extra_secrets, *{s.path.resolve().parent for s in submissions}]
     # start the sandbox's warm parent now: it imports torch while this process collects tests
     with Zygote(
-        sorted({b for f in functions.values() for b in f.banned}),
+        sorted({b for apis in a.banned.values() for b in apis}),
         [str(p) for p in secrets],
-        limits.memory_mb,
-        int(limits.total_seconds) + 10,
+        a.limits.memory_mb,
+        int(a.limits.total_seconds) + 10,
     ) as zygote:
-        return _grade_submissions(course, assignment_id, submissions, out_dir, options, zygote)
+        a.points  # noqa: B018 (collects the hidden tests and checks them against the config)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(out_dir / "grading.log", mode="a")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        try:
+            _report_ids(submissions, out_dir)
+            return _grade_all(a, submissions, out_dir, options, zygote)
+        finally:
+            log.removeHandler(handler)
+            handler.close()
 
 
-def _grade_submissions(
-    course: Course,
-    assignment_id: str,
-    submissions: list[Submission],
-    out_dir: Path,
-    options: Options,
-    zygote: Zygote,
-) -> list[Results]:
-    a = Assignment.load(course, assignment_id)
+def _checked(a: Assignment, submissions: list[Submission], options: Options) -> Options:
+    """`options` with --student names turned into ids; raises for an unknown function or
+    student, before anything starts."""
     unknown = sorted(set(options.only or []) - set(a.functions))
     if unknown:
         raise ConfigError(
-            f"--only {', '.join(unknown)}: not a graded function of {assignment_id} "
+            f"--only {', '.join(unknown)}: not a graded function of {a.id} "
             f"({', '.join(a.functions)})"
         )
-    if options.students is not None:  # --student takes an id or the name it came from
-        ids = {s.student for s in submissions}
-        by_name = {s.original: s.student for s in submissions}
-        wanted = [x if x in ids else by_name.get(x, x) for x in options.students]
-        options = dataclasses.replace(options, students=wanted)
-    missing = sorted(set(options.students or []) - {s.student for s in submissions})
+    if options.students is None:
+        return options
+    ids = {s.student for s in submissions}  # --student takes an id or the name it came from
+    by_name = {s.original: s.student for s in submissions}
+    wanted = [x if x in ids else by_name.get(x, x) for x in options.students]
+    missing = sorted(set(wanted) - ids)
     if missing:
         raise CollectError(
             f"--student {printable(', '.join(missing))}: no such submission among the paths given"
         )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(out_dir / "grading.log", mode="a")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    try:
-        _report_ids(submissions, out_dir)
-        return _grade_all(a, course, submissions, out_dir, options, zygote)
-    finally:
-        log.removeHandler(handler)
-        handler.close()
+    return dataclasses.replace(options, students=wanted)
 
 
 def _report_ids(submissions: list[Submission], out_dir: Path) -> None:
@@ -280,12 +154,10 @@ def _report_ids(submissions: list[Submission], out_dir: Path) -> None:
 
 
 def _plan(
-    a: Assignment, course: Course, submissions: list[Submission], out_dir: Path, options: Options
+    a: Assignment, submissions: list[Submission], out_dir: Path, options: Options
 ) -> tuple[dict[str, Results], list[_Task]]:
     """(results reused from an earlier run, by student; the tasks left to grade)."""
-    grading = Grading.of(
-        a.config, a.limits, a.test_dir, course.source_notebook(a.id).parent / "data"
-    )
+    grading = Grading.of(a.config, a.limits, a.test_dir, a.data_dir)
     reused: dict[str, Results] = {}
     tasks: list[_Task] = []
     for sub in submissions:
@@ -335,82 +207,78 @@ def _grade_task(a: Assignment, spawner: Zygote | Spawner, task: _Task, out_dir: 
 
 
 def _grade_all(
-    a: Assignment,
-    course: Course,
-    submissions: list[Submission],
-    out_dir: Path,
-    options: Options,
-    zygote: Zygote,
+    a: Assignment, submissions: list[Submission], out_dir: Path, options: Options, zygote: Zygote
 ) -> list[Results]:
     # the grader's memory holds the hidden tests: no same-user ptrace or /proc/<pid>/mem reads
     ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     # one thread per grader process: parallelism comes from --jobs, and torch's thread pool
     # must not be running when the pool forks
     torch.set_num_threads(1)
-    reused, tasks = _plan(a, course, submissions, out_dir, options)
+    reused, tasks = _plan(a, submissions, out_dir, options)
     log.info(
         "run: %d submissions, %d to grade (%d unchanged since the last run), %d jobs",
-        len(submissions),
-        len(tasks),
-        len(reused),
-        options.jobs,
+        *(len(submissions), len(tasks), len(reused), options.jobs),
     )
-    graded: dict[str, Results] = {}
-    bar = Progress(len(tasks), enabled=options.progress)
+    tally = _Tally(a, out_dir, Progress(len(tasks), enabled=options.progress), len(tasks))
+    try:
+        if tasks:
+            _log_layers(zygote)
+        if options.jobs > 1 and len(tasks) > 1:
+            Pool(
+                zygote, options.jobs, lambda spawner, i: _grade_task(a, spawner, tasks[i], out_dir)
+            ).run(
+                list(range(len(tasks))), lambda i, results, error: tally(tasks[i], results, error)
+            )
+        else:
+            for task in tasks:
+                try:
+                    results, error = _grade_task(a, zygote, task, out_dir), ""
+                except Exception:  # a bug of ours must not cost the rest of the class
+                    results, error = None, traceback.format_exc()
+                tally(task, results, error)
+    finally:
+        tally.bar.close()
+        # whatever happened (Ctrl-C included), the table covers everyone graded so far
+        everyone = [
+            tally.graded.get(s.student) or reused.get(s.student)
+            for s in submissions
+            if s.student in tally.graded or s.student in reused
+        ]
+        write_grades_csv(everyone, a.functions, out_dir / "grades.csv")
+    return everyone
 
-    def done(task: _Task, results: Results | None, error: str) -> None:
+
+@dataclass
+class _Tally:
+    """Takes each graded task as it comes back: the Results (or, when our own code failed, an
+    internal-error Results written in its place), the progress bar, a log line."""
+
+    a: Assignment
+    out_dir: Path
+    bar: Progress
+    total: int
+    graded: dict[str, Results] = dataclasses.field(default_factory=dict)
+
+    def __call__(self, task: _Task, results: Results | None, error: str) -> None:
         if results is None:  # our failure, not the student's: say so, keep no record (retry)
             log.error(
                 "internal error grading %s:\n%s",
                 printable(str(task.sub.path)),
                 "\n".join(map(printable, error.splitlines())),
             )
-            results = internal_error(a, task.sub, error.strip().splitlines()[-1][:200])
+            results = internal_error(self.a, task.sub, error.strip().splitlines()[-1][:200])
             try:
-                write_outputs(results, out_dir)
+                write_outputs(results, self.out_dir)
             except OSError as e:  # e.g. the folder is not writable: that student's row says it
                 log.error("could not write the results of %s: %s", task.sub.student, e)
-        graded[results.student] = results
-        bar.update(results)
+        self.graded[results.student] = results
+        self.bar.update(results)
         log.info(
             "[%d/%d] %s: %s/%s %s",
-            bar.done,
-            len(tasks),
-            task.sub.student,
-            points(results.score),
-            points(results.max_score),
+            *(self.bar.done, self.total, task.sub.student),
+            *(points(results.score), points(results.max_score)),
             printable(results.status_message()),
         )
-
-    try:
-        if tasks:
-            _log_layers(zygote)
-            if options.jobs > 1 and len(tasks) > 1:
-                Pool(
-                    zygote,
-                    options.jobs,
-                    lambda spawner, i: _grade_task(a, spawner, tasks[i], out_dir),
-                ).run(
-                    list(range(len(tasks))),
-                    lambda i, results, error: done(tasks[i], results, error),
-                )
-            else:
-                for task in tasks:
-                    try:
-                        results, error = _grade_task(a, zygote, task, out_dir), ""
-                    except Exception:  # a bug of ours must not cost the rest of the class
-                        results, error = None, traceback.format_exc()
-                    done(task, results, error)
-    finally:
-        bar.close()
-        # whatever happened (Ctrl-C included), the table covers everyone graded so far
-        everyone = [
-            graded.get(s.student) or reused.get(s.student)
-            for s in submissions
-            if s.student in graded or s.student in reused
-        ]
-        write_grades_csv(everyone, a.functions, out_dir / "grades.csv")
-    return everyone
 
 
 def _log_layers(zygote: Zygote) -> None:

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from dlnlp.course import Course, material_files
+from dlnlp.grade.assignment import Assignment
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -27,10 +28,7 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) 
 
 def build_zip(course: Course, assignment: str, out_dir: Path) -> Path:
     config = course.config()
-    config.assignment(assignment)  # unknown ids fail here, naming the configured ones
-    tests = course.hidden_tests(assignment)
-    if not tests.is_dir():
-        raise FileNotFoundError(f"{tests}: no hidden tests for {assignment}")
+    tests = Assignment.load(course, assignment).test_dir  # an unknown id, no hidden tests: said
     kit = Path(__file__).resolve().parents[2]  # the folder holding pyproject.toml and dlnlp/
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{assignment}-autograder.zip"

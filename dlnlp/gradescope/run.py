@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from dlnlp.course import Course
+from dlnlp.grade.assignment import Assignment
 from dlnlp.grade.batch import grade_submissions
 from dlnlp.grade.collect import Submission, pick_notebook
 from dlnlp.render.gradescope import write_gradescope_json
@@ -21,22 +22,20 @@ from dlnlp.render.gradescope import write_gradescope_json
 def grade(root: Path, assignment: str) -> dict:
     course = Course(root / "source" / "course")
     config = course.config()
-    functions = list(config.assignment(assignment).functions)
-    notebook, notes = pick_notebook(root / "submission", assignment, functions)
+    a = Assignment.load(course, assignment)
+    notebook, notes = pick_notebook(root / "submission", assignment, a.functions)
     out = Path(tempfile.mkdtemp(prefix="dlnlp-gradescope-"))
     try:
-        sub = Submission("submission", notebook or root / "submission" / f"{assignment}.ipynb")
-        results = grade_submissions(
-            course, assignment, [sub], out, extra_secrets=[root / "source", root / "results"]
-        )[0]
+        chosen = notebook or root / "submission" / f"{assignment}.ipynb"
+        sub = Submission("submission", chosen, notes=tuple(notes))
+        secrets = [root / "source", root / "results"]
+        results = grade_submissions(a, [sub], out, extra_secrets=secrets)[0]
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    data = results.to_gradescope(
+    return results.to_gradescope(
         visibility=lambda t: config.visibility(assignment, t.function, t.test),
         default=config.assignment(assignment).gradescope.visibility or config.gradescope.visibility,
     )
-    data["output"] = "\n".join([*notes, data["output"]])
-    return data
 
 
 def main(argv: list[str] | None = None) -> None:

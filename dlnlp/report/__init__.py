@@ -13,6 +13,8 @@ from dlnlp.errors import DlnlpError
 class ReportError(DlnlpError):
     """The report cannot be made (no records, mixed assignments, matplotlib missing)."""
 
+    exit_code = 2  # nothing to report on is not a failed run of a report
+
 
 @dataclass
 class Written:

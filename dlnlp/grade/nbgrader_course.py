@@ -1,0 +1,52 @@
+"""Grade an nbgrader course in place: its submitted/<student>/<assignment>/ in, each
+function's score out to its gradebook (render/gradebook.py), so that formgrader, `nbgrader
+export` and `nbgrader release_feedback` work as if nbgrader had autograded it. What `dlnlp grade
+--nbgrader-course DIR` runs, callable from Python as well."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dlnlp.course import Course
+from dlnlp.errors import DlnlpError
+from dlnlp.grade.batch import Options, grade_batch
+from dlnlp.render.gradebook import check_course, record_scores
+from dlnlp.results import Results
+
+
+class NotACourse(DlnlpError):
+    """The folder given as an nbgrader course is not one."""
+
+
+def default_out(root: Path, assignment_id: str) -> Path:
+    """Where a course's dlnlp results go unless told otherwise: DIR/dlnlp/ASSIGNMENT."""
+    return root / "dlnlp" / assignment_id
+
+
+def grade_course(
+    course: Course,
+    assignment_id: str,
+    root: Path,
+    paths: list[Path] | None = None,
+    out_dir: Path | None = None,
+    options: Options | None = None,
+) -> list[Results]:
+    """Grade `paths` (default: root/submitted) into `out_dir` (default: `default_out`) and
+    write every student's scores into the gradebook of the nbgrader course `root`.
+
+    Checks that the course can take the scores before grading, not after."""
+    if not (root / "submitted").is_dir():
+        raise NotACourse(
+            f"{root}: no submitted/ folder; is it an nbgrader course? "
+            "(nbgrader collect puts submissions in submitted/<student>/<assignment>/)"
+        )
+    check_course(root, assignment_id)
+    results = grade_batch(
+        course,
+        assignment_id,
+        paths or [root / "submitted"],
+        out_dir or default_out(root, assignment_id),
+        options,
+    )
+    record_scores(root, assignment_id, results)
+    return results

@@ -4,6 +4,7 @@ caught here once and printed as its message."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -28,13 +29,17 @@ class _Group(click.Group):
             raise error from None
 
 
+def _folder_option(*names: str, **kwargs):
+    """A --out style option naming a folder."""
+    return click.option(*names, type=click.Path(file_okay=False, path_type=Path), **kwargs)
+
+
 def _course(root: Path | None) -> Course:
     return Course(root.resolve()) if root else Course.find()
 
 
-root_option = click.option(
+root_option = _folder_option(
     "--root",
-    type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Course folder holding grader_config.yaml (default: found from the working directory).",
 )
@@ -51,10 +56,9 @@ def main(verbose: bool) -> None:
     logging.getLogger().addHandler(handler)
 
 
-nbgrader_course_option = click.option(
+nbgrader_course_option = _folder_option(
     "--nbgrader-course",
     "nbgrader_course",
-    type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="An nbgrader course folder (nbgrader_config.py, submitted/, gradebook.db).",
 )
@@ -84,10 +88,9 @@ def build(assignments: tuple[str, ...], nbgrader_course: Path | None, root: Path
 @main.command()
 @click.argument("assignment")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
+@_folder_option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
     help="Folder for <student>/results.json, <student>/feedback.html and grades.csv "
     "[with --nbgrader-course: DIR/dlnlp/ASSIGNMENT].",
 )
@@ -137,7 +140,7 @@ def grade(
     """
     from dlnlp.grade.batch import Options, grade_batch
     from dlnlp.grade.nbgrader_course import default_out, grade_course
-    from dlnlp.render.table import class_summary, grade_table
+    from dlnlp.render.table import batch_summary
 
     if not nbgrader_course and (not paths or out_dir is None):
         raise click.UsageError(
@@ -151,15 +154,25 @@ def grade(
         only=list(only) or None,
         progress=sys.stderr.isatty(),
     )
-    if nbgrader_course:
-        out_dir = out_dir or default_out(nbgrader_course, assignment)
-    try:
+    out_dir = out_dir or default_out(nbgrader_course, assignment)
+    with _resumable(out_dir):
         if nbgrader_course:
             results = grade_course(
                 course, assignment, nbgrader_course, list(paths), out_dir, options
             )
+            click.echo(f"scores written to the gradebook of {nbgrader_course}")
         else:
             results = grade_batch(course, assignment, list(paths), out_dir, options)
+    click.echo(
+        batch_summary(results, list(course.config().assignment(assignment).functions), out_dir)
+    )
+
+
+@contextlib.contextmanager
+def _resumable(out_dir: Path):
+    """Ctrl-C: say that nothing graded is lost and how to resume; exit code 130."""
+    try:
+        yield
     except KeyboardInterrupt:
         click.echo(
             f"\ninterrupted: every submission graded so far is saved in {out_dir}; "
@@ -167,26 +180,11 @@ def grade(
             err=True,
         )
         sys.exit(130)
-    if nbgrader_course:
-        click.echo(f"scores written to the gradebook of {nbgrader_course}")
-    functions = list(course.config().assignment(assignment).functions)
-    click.echo(grade_table(results, functions))
-    click.echo("\n" + class_summary(results, functions))
-    click.echo(
-        f"\n{len(results)} in grades.csv; results in {out_dir}/<student>/, "
-        f"table in {out_dir / 'grades.csv'}"
-    )
 
 
 @main.command()
 @click.argument("assignment")
-@click.option(
-    "--out",
-    "out_dir",
-    default="dist",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-)
+@_folder_option("--out", "out_dir", default="dist", show_default=True)
 @root_option
 def gradescope(assignment: str, out_dir: Path, root: Path | None) -> None:
     """Write OUT/<assignment>-autograder.zip for Gradescope (setup.sh, run_autograder, kit, hidden tests)."""
@@ -197,11 +195,10 @@ def gradescope(assignment: str, out_dir: Path, root: Path | None) -> None:
 
 @main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
+@_folder_option(
     "--out",
     "report_dir",
     default=None,
-    type=click.Path(file_okay=False, path_type=Path),
     help="Folder for report.html, its plots and tests.csv [default: OUT_DIR/report].",
 )
 def report(out_dir: Path, report_dir: Path | None) -> None:
@@ -219,13 +216,7 @@ def report(out_dir: Path, report_dir: Path | None) -> None:
 @main.command()
 @click.argument("assignment")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for <student>.pdf.",
-)
+@_folder_option("--out", "out_dir", required=True, help="Folder for <student>.pdf.")
 @root_option
 def written(assignment: str, paths: tuple[Path, ...], out_dir: Path, root: Path | None) -> None:
     """Export each student's written answers to OUT/<student>.pdf, one question per page,

@@ -8,7 +8,7 @@ import time
 from dlnlp.grade import hidden_tests, policy, scoring
 from dlnlp.grade.assignment import Assignment
 from dlnlp.grade.collect import Submission
-from dlnlp.grade.extract import UnreadableNotebook, extract, read_notebook
+from dlnlp.grade.extract import Extracted, UnreadableNotebook, extract, read_notebook
 from dlnlp.grade.hidden_tests import Outcome
 from dlnlp.grade.session import Session, StudentProxy
 from dlnlp.grade.static_check import banned_uses
@@ -58,18 +58,19 @@ def grade_submission(
     results.problems = extracted.problems
     results.load_problems = session.load_problems
     results.isolation = session.layers
-    about = {
-        fn: {
-            "missing": extracted.missing.get(fn, ""),
-            "found_by_name": extracted.found_by.get(fn) == "name",
-            "failure": Failure(verdict=err.verdict, message=err.message)
-            if (err := session.fatal.get(fn))
-            else None,
-        }
-        for fn in functions
-    }
+    about = {fn: _about(fn, extracted, session) for fn in functions}
     scoring.score(results, a.config, tests, outcomes, a.points, banned, functions, about)
     return _finish(results, start)
+
+
+def _about(fn: str, extracted: Extracted, session: Session) -> dict:
+    """What the student is told about `fn` as a whole (FunctionScore's fields)."""
+    err = session.fatal.get(fn)
+    return {
+        "missing": extracted.missing.get(fn, ""),
+        "found_by_name": extracted.found_by.get(fn) == "name",
+        "failure": Failure(verdict=err.verdict, message=err.message) if err else None,
+    }
 
 
 def _finish(results: Results, start: float) -> Results:

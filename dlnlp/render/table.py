@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 
 from dlnlp.results import Results, points
 from dlnlp.verdicts import Incident
@@ -74,4 +75,13 @@ def class_summary(all_results: list[Results], functions: list[str]) -> str:
         _columns(["function", "mean", "median", "max"], rows)
         + f"\n\n{len(all_results)} submissions: "
         + ", ".join(f"{n} {i.value}" for i, n in counts.items())
+    )
+
+
+def batch_summary(all_results: list[Results], functions: list[str], out_dir: Path) -> str:
+    """What `dlnlp grade` prints at the end: the grade table, the class summary, where it all is."""
+    return (
+        f"{grade_table(all_results, functions)}\n\n{class_summary(all_results, functions)}\n\n"
+        f"{len(all_results)} in grades.csv; results in {out_dir}/<student>/, "
+        f"table in {out_dir / 'grades.csv'}"
     )

@@ -1,0 +1,104 @@
+"""Is the engine's house in order: one error type the CLI catches once, one enumeration of
+verdicts with a label for each, grading records that cannot be misread, one parse of the config?"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import COURSE
+from dlnlp.cli import main
+from dlnlp.course import Course
+from dlnlp.errors import DlnlpError
+from dlnlp.grade.resume import RECORD, load_record
+from dlnlp.render.feedback import render_feedback
+from dlnlp.results import FunctionScore, Results
+from dlnlp.results import TestResult as Check  # a Test* name would be collected
+from dlnlp.verdicts import WORKER_REPLIES, Incident, Verdict
+
+
+def test_every_error_a_user_can_fix_is_a_dlnlp_error():
+    from dlnlp.build.release import BuildError
+    from dlnlp.build.splice import SpliceError
+    from dlnlp.config import ConfigError
+    from dlnlp.errors import HiddenTestsError, SandboxError
+    from dlnlp.grade.collect import CollectError
+    from dlnlp.grade.nbgrader_course import NotACourse
+    from dlnlp.render.gradebook import GradebookError
+    from dlnlp.report import ReportError
+    from dlnlp.written.pdf import PdfError
+
+    for error in (BuildError, SpliceError, ConfigError, HiddenTestsError, SandboxError,
+                  CollectError, NotACourse, GradebookError, ReportError, PdfError):  # fmt: skip
+        assert issubclass(error, DlnlpError), error
+
+
+@pytest.mark.parametrize(
+    "args, code, said",
+    [
+        (["grade", "nosuch", "x.ipynb", "--out", "OUT", "--root", "REPO"], 1, "unknown assignment"),
+        (["gradescope", "nosuch", "--out", "OUT", "--root", "REPO"], 1, "unknown assignment"),
+        (["grade", "attention", "--nbgrader-course", "OUT", "--root", "REPO"], 1, "no submitted/"),
+        (["report", "OUT"], 2, "dlnlp grade"),
+        (["build", "nosuch", "--root", "OUT"], 1, "grader_config.yaml: not found"),
+    ],
+)
+def test_the_cli_prints_a_user_error_as_its_message(tmp_path, args, code, said):
+    """A DlnlpError from any command: its message and exit code, never a traceback."""
+    args = [a.replace("OUT", str(tmp_path)).replace("REPO", str(COURSE.root)) for a in args]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == code, result.output
+    assert said in result.output and "Traceback" not in result.output
+    assert not isinstance(result.exception, DlnlpError)  # caught and said, not raised
+
+
+def test_every_verdict_has_a_label_a_colour_and_a_known_incident():
+    for v in Verdict:
+        assert v.label and v.css in {"ok", "hint", "error", "todo", "limit", "banned"}, v
+        assert v.incident is None or v.incident in Incident
+    assert WORKER_REPLIES < set(Verdict)
+
+
+def test_an_unserializable_result_is_labelled_for_the_student():
+    """The verdict lists once drifted apart: an unserializable return read "Check failed"."""
+    text = "causal_mask returned something that cannot be graded: a generator"
+    check = Check(name="causal_mask: shape", function="causal_mask", test="test_shape", score=0,
+                  max_score=1, status="failed", verdict=Verdict.UNSERIALIZABLE, credit=0,
+                  message=text)  # fmt: skip
+    r = Results(student="s", assignment="attention", submission="s.ipynb", max_score=1,
+                tests=[check], functions=[FunctionScore(name="causal_mask", score=0, max_score=1,
+                                                        passed=0, total=1)])  # fmt: skip
+    page = render_feedback(r)
+    assert "Could not be graded" in page and "a generator" in page and "Check failed" not in page
+
+
+def test_a_record_from_before_verdicts_were_data_is_graded_again(tmp_path):
+    """An old record (a test's `kind` and `output`, a function's `notes`) does not load: the
+    student is graded again, never read as if every check had passed."""
+    old = {
+        "fingerprint": {"submission": "a", "common": "b", "functions": {"f": "c"}},
+        "results": {
+            "student": "s", "assignment": "a", "submission": "s.ipynb", "score": 0, "max_score": 1,
+            "functions": [{"name": "f", "score": 0, "max_score": 1, "passed": 0, "total": 1,
+                           "notes": ["f did not finish"]}],
+            "tests": [{"name": "f: x", "function": "f", "test": "test_x", "score": 0,
+                       "max_score": 1, "status": "failed", "kind": "timeout",
+                       "output": "f did not finish"}],
+        },
+    }  # fmt: skip
+    (tmp_path / RECORD).write_text(json.dumps(old))
+    assert load_record(tmp_path) is None
+
+
+def test_the_config_is_parsed_once_per_version_of_the_file(tmp_path):
+    (tmp_path / "grader_config.yaml").write_text(COURSE.config_path.read_text())
+    course = Course(tmp_path)
+    first = course.config()
+    assert course.config() is first and Course(tmp_path).config() is first
+    time.sleep(0.01)
+    text = COURSE.config_path.read_text().replace("call_seconds: 10 ", "call_seconds: 3 ")
+    (tmp_path / "grader_config.yaml").write_text(text)
+    assert course.config() is not first and course.config().limits.call_seconds == 3

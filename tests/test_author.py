@@ -50,8 +50,8 @@ def checked(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
-    """`dlnlp check` of a scaffold with a reference off by 1%, a "mutant" that is correct, and a
-    mutant whose hint is not what its feedback says."""
+    """`dlnlp check` of a scaffold with a reference off by 1%, a "mutant" that is correct, a
+    mutant whose hint is not what its feedback says, and one whose target is misspelt."""
     course = _new_course(tmp_path_factory.mktemp("broken") / "course")
     solution = course.solution(A)
     solution.write_text(solution.read_text().replace("keepdim=True)\n", "keepdim=True) * 0.99\n"))
@@ -64,6 +64,7 @@ def broken(tmp_path_factory):
         '"""Correct after all.\n\ntarget: softmax\nhint: anything\n"""\nimport torch\n\n\n'
         "def softmax(x):\n    return torch.exp(x - torch.logsumexp(x, -1, keepdim=True))\n"
     )
+    (mutants / "softmax_typo.py").write_text(wrong_dim.replace("target: softmax", "target: sofmax"))
     return dlnlp("check", A, "--only", "softmax", "--root", str(course.root))
 
 
@@ -101,6 +102,11 @@ def test_check_fails_when_a_hint_is_wrong(broken):
 
 def test_check_fails_when_the_visible_checks_fail_on_the_reference(broken):
     assert "✗ visible checks: fail on the reference: ✗ softmax:" in broken.output
+
+
+def test_check_warns_of_a_target_that_is_not_a_graded_function(broken):
+    """Is a misspelt `target:` named, rather than the mutant silently never checked?"""
+    assert "softmax_typo.py: target 'sofmax' is not a graded function" in broken.output
 
 
 def test_check_names_an_unknown_function(tmp_path):

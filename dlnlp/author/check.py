@@ -135,7 +135,14 @@ def _graded(course: Course, assignment: str, checked: list[str], ms: list) -> tu
 def _warnings(course: Course, a: str, checked: list[str], ms, alts, slow: list[str]) -> list[str]:
     """What is thin but not wrong: a catalogue below the suite's minimums, a function without a
     mutant or an alternative, unaffected claims left ungraded."""
+    functions = course.config().assignment(a).functions
     warnings = catalogue.below_minimums(course.root, a)
+    warnings += [  # a typo in a header: that claim is never checked
+        f"{m.path}: {name} {fn!r} is not a graded function of {a}"
+        for m in catalogue.mutants(course.root, a)
+        for name, fn in [("target", m.target), *(("unaffected", u) for u in m.unaffected)]
+        if fn not in functions and (m in ms or name == "target")
+    ]
     warnings += [f"no mutant targets {fn}" for fn in checked if all(m.target != fn for m in ms)]
     warnings += [
         f"no alternative defines {fn}" for fn in checked if all(fn not in x.defines for x in alts)

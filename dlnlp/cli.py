@@ -247,25 +247,12 @@ def check(assignment: str, only: str | None, root: Path | None) -> None:
     the stub. Exit code 1 when anything failed."""
     import time
 
-    start = time.monotonic()
     from dlnlp.author.check import check_assignment
 
+    start = time.monotonic()
     report = check_assignment(_course(root), assignment, only)
-    for fn in report.functions:
-        click.echo(f"{assignment}: {fn}")
-        for v in (v for v in report.verdicts if v.function == fn):
-            mark, what = ("✓", v.seen) if v.ok else ("✗", "; ".join(v.problems))
-            click.echo(f"  {mark} {v.subject}: {what}")
-    for v in (v for v in report.verdicts if v.function not in report.functions):
-        click.echo(f"✗ {v.function} {v.subject}: {'; '.join(v.problems)}")
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}")
-    failed = sum(not v.ok for v in report.verdicts)
-    click.echo(
-        f"{len(report.verdicts) - failed} passed, {failed} failed "
-        f"({len(report.functions)} function(s) of {assignment}) in {time.monotonic() - start:.1f} s"
-    )
-    sys.exit(1 if failed else 0)
+    click.echo(report.render(time.monotonic() - start))
+    sys.exit(0 if report.ok else 1)
 
 
 @main.command()

@@ -35,7 +35,7 @@ class CheckError(DlnlpError):
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Finding:
     """One claim about one function's material, and what broke it (nothing: it holds)."""
 
     function: str
@@ -52,12 +52,31 @@ class Verdict:
 class Report:
     assignment: str
     functions: list[str]
-    verdicts: list[Verdict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(v.ok for v in self.verdicts)
+        return all(v.ok for v in self.findings)
+
+    def render(self, seconds: float) -> str:
+        """What `dlnlp check` prints: per function a line per finding (✓ what was seen, or ✗
+        what broke), then the warnings and a count."""
+        lines = []
+        for fn in self.functions:
+            lines.append(f"{self.assignment}: {fn}")
+            for v in (v for v in self.findings if v.function == fn):
+                mark, what = ("✓", v.seen) if v.ok else ("✗", "; ".join(v.problems))
+                lines.append(f"  {mark} {v.subject}: {what}")
+        for v in (v for v in self.findings if v.function not in self.functions):
+            lines.append(f"✗ {v.function} {v.subject}: {'; '.join(v.problems)}")
+        lines += [f"warning: {w}" for w in self.warnings]
+        failed = sum(not v.ok for v in self.findings)
+        lines.append(
+            f"{len(self.findings) - failed} passed, {failed} failed ({len(self.functions)} "
+            f"function(s) of {self.assignment}) in {seconds:.1f} s"
+        )
+        return "\n".join(lines)
 
 
 def _score(r: Results, fn: str) -> tuple[float, float] | None:
@@ -85,7 +104,7 @@ def _lost(r: Results, functions: list[str]) -> list[str]:
     ]
 
 
-def _mutant_verdict(m: catalogue.Mutant, r: Results, graded: set[str]) -> Verdict:
+def _mutant_finding(m: catalogue.Mutant, r: Results, graded: set[str]) -> Finding:
     problems = []
     score, best = _score(r, m.target) or (0.0, 0.0)
     if score >= best:
@@ -94,7 +113,7 @@ def _mutant_verdict(m: catalogue.Mutant, r: Results, graded: set[str]) -> Verdic
         problems.append(f"hint {m.hint!r} not found; the student read: {_read(r, m.target)}")
     kept = [fn for fn in m.unaffected if fn in graded]
     problems += [f"unaffected {lost}" for lost in _lost(r, kept)]
-    return Verdict(
+    return Finding(
         m.target,
         f"mutant {m.name}",
         tuple(problems),
@@ -102,9 +121,9 @@ def _mutant_verdict(m: catalogue.Mutant, r: Results, graded: set[str]) -> Verdic
     )
 
 
-def _visible_verdict(fn: str, runs: dict[str, CellRun]) -> Verdict:
+def _visible_finding(fn: str, runs: dict[str, CellRun]) -> Finding:
     if f"{fn}/reference" not in runs:
-        return Verdict(fn, "visible checks", (f"no visible-check cell (grade_id check_{fn})",))
+        return Finding(fn, "visible checks", (f"no visible-check cell (grade_id check_{fn})",))
     ref, stub = runs[f"{fn}/reference"], runs[f"{fn}/stub"]
     problems = []
     if not ref.ok:
@@ -115,7 +134,7 @@ def _visible_verdict(fn: str, runs: dict[str, CellRun]) -> Verdict:
         )
     if stub.ok:
         problems.append("pass on the stub: they must fail until the student writes the function")
-    return Verdict(fn, "visible checks", tuple(problems), "pass on the reference, fail on the stub")
+    return Finding(fn, "visible checks", tuple(problems), "pass on the reference, fail on the stub")
 
 
 def _said(run: CellRun) -> str:
@@ -206,33 +225,33 @@ def check_assignment(
         batch = grade_batch(course, assignment, [Path(tmp) / "in"], Path(tmp) / "out", options)
         visible_runs = visible.results()
     results = {r.student: r for r in batch}
-    report.verdicts = _verdicts(checked, graded, results, ms, alts, visible_runs)
+    report.findings = _findings(checked, graded, results, ms, alts, visible_runs)
     return report
 
 
-def _verdicts(checked, graded, results, ms, alts, runs) -> list[Verdict]:
-    """Every verdict, function by function, in the config's order."""
+def _findings(checked, graded, results, ms, alts, runs) -> list[Finding]:
+    """Every finding, function by function, in the config's order."""
     ref, stub = results["reference"], results["stub"]
     out = []
     for fn in checked:
         out.append(
-            Verdict(fn, "reference", tuple(_lost(ref, [fn])), f"full marks ({_marks(ref, fn)})")
+            Finding(fn, "reference", tuple(_lost(ref, [fn])), f"full marks ({_marks(ref, fn)})")
         )
         score, best = _score(stub, fn) or (0.0, 0.0)
         problem = f"scores {points(score)}/{points(best)}: the release stub must score 0"
-        out.append(Verdict(fn, "stub", (problem,) if score else (), f"zero ({_marks(stub, fn)})"))
+        out.append(Finding(fn, "stub", (problem,) if score else (), f"zero ({_marks(stub, fn)})"))
         for m in ms:
             if m.target == fn:
-                out.append(_mutant_verdict(m, results[f"mutant-{m.name}"], set(graded)))
+                out.append(_mutant_finding(m, results[f"mutant-{m.name}"], set(graded)))
         for a in alts:
             if fn in a.defines:
                 r = results[f"alt-{a.name}"]
                 out.append(
-                    Verdict(fn, f"alternative {a.name}", tuple(_lost(r, [fn])), "full marks")
+                    Finding(fn, f"alternative {a.name}", tuple(_lost(r, [fn])), "full marks")
                 )
-        out.append(_visible_verdict(fn, runs))
+        out.append(_visible_finding(fn, runs))
     # the reference must also keep full marks on what the mutants' claims were graded on
     for fn in (fn for fn in graded if fn not in checked):
         if lost := _lost(ref, [fn]):
-            out.append(Verdict(fn, "reference", tuple(lost)))
+            out.append(Finding(fn, "reference", tuple(lost)))
     return out

@@ -129,10 +129,21 @@ def grading_times(results: list[Results]) -> list[tuple[str, float]]:
 def incidents(results: list[Results]) -> list[IncidentRow]:
     """The submissions that hit a limit, used a banned API, crashed or could not be read."""
     return [
-        IncidentRow(r.student, [i.value for i in Incident if i in found], r.status_message())
+        IncidentRow(r.student, [i.value for i in Incident if i in found], _as_seen(r))
         for r in results
         if (found := r.incidents())
     ]
+
+
+def _as_seen(r: Results) -> str:
+    """The notes the student read, each function's after its name (the found-by-name remark
+    left out: it is no incident), then the notebook's."""
+    said = [
+        f"{f.name}: {'; '.join(notes)}"
+        for f in r.functions
+        if (notes := f.model_copy(update={"found_by_name": False}).notes)
+    ]
+    return "; ".join(said + r.notebook_notes())
 
 
 def incident_counts(results: list[Results]) -> dict[str, int]:

@@ -66,7 +66,7 @@ def test_limits_can_be_overridden_per_assignment(tmp_path):
 def test_per_test_points_override_the_even_split():
     """Does `tests: {name: points}` weight one test and split the rest of the function's points?"""
     from dlnlp.config import AssignmentConfig
-    from dlnlp.grade.batch import Assignment
+    from dlnlp.grade.assignment import Assignment
     from dlnlp.grade.scoring import points_table
 
     a = Assignment.load(COURSE, "attention")
@@ -80,7 +80,7 @@ def test_per_test_points_override_the_even_split():
 
 def test_config_naming_an_unknown_test_is_an_error():
     from dlnlp.config import AssignmentConfig
-    from dlnlp.grade.batch import Assignment
+    from dlnlp.grade.assignment import Assignment
     from dlnlp.grade.scoring import points_table
 
     a = Assignment.load(COURSE, "attention")

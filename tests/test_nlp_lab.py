@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from conftest import COURSE, solved
-from dlnlp.grade.batch import Assignment
+from dlnlp.grade.assignment import Assignment
 from dlnlp.grade.extract import extract
 from dlnlp.grade.session import Session, StudentProxy
 from dlnlp.sandbox.client import Zygote

@@ -187,7 +187,7 @@ def test_a_long_traceback_does_not_inflate_the_outputs(tmp_path):
 
 def test_scores_clip_whatever_reaches_them():
     """The last line of defence: a hidden test's own message built from a student's value."""
-    from dlnlp.grade.batch import Assignment
+    from dlnlp.grade.assignment import Assignment
     from dlnlp.grade.hidden_tests import Outcome
     from dlnlp.results import Results
     from dlnlp.verdicts import Verdict

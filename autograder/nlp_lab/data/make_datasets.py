@@ -9,6 +9,11 @@ What it writes
 * ``DATASHEET.md`` (next to the public files): the datasheet, written from a template with every
   number (lines, tokens, vocabulary, label balance) counted from the files just written.
 * ``README.md`` (next to the hidden files): what the hidden files are.
+* ``domains/{source_train,target_train,target_val,target_test}.tsv`` and ``domains/DATASHEET.md``
+  (beside this script): reviews that carry a domain, for transfer learning in the
+  ``transformers`` assignment (products and restaurants the source, films the target), from
+  streams and tables of their own so that the files above do not change. ``measure_transfer.py``
+  beside this script checks that the transfer is worth something.
 
 The train and validation splits go to ``assignments/nlp_lab/data/`` (released to students); the
 test splits and this script stay in ``autograder/nlp_lab/data/`` (never released: the script
@@ -54,8 +59,8 @@ From the repository root::
     .venv/bin/python autograder/nlp_lab/data/make_datasets.py
 
 It overwrites the files listed above; ``git diff`` shows no change unless this script changed.
-A test can call ``generate(public_dir, hidden_dir)`` on temporary folders and compare the result
-with the committed files. The word tables sit in ``# fmt: off`` blocks so that they stay compact.
+A test can call ``generate(public_dir, hidden_dir)`` and ``generate_domains(out_dir)`` on
+temporary folders and compare the result with the committed files. The word tables sit in ``# fmt: off`` blocks so that they stay compact.
 """
 
 from __future__ import annotations
@@ -84,6 +89,11 @@ STREAM = {
     ("corpus", "train"): 11,
     ("corpus", "val"): 12,
     ("corpus", "test"): 13,
+    # reviews with a domain (transfer learning): new streams, so the files above do not change
+    ("domains", "source_train"): 21,
+    ("domains", "target_train"): 22,
+    ("domains", "target_val"): 23,
+    ("domains", "target_test"): 24,
 }
 
 
@@ -1130,9 +1140,289 @@ def generate(public_dir: Path, hidden_dir: Path) -> None:
     write_lines(hidden_dir / "README.md", README.splitlines())
 
 
+# ---------------------------------------------------------------------------------------------
+# Reviews with a domain (transfer learning in the `transformers` assignment)
+# ---------------------------------------------------------------------------------------------
+# Products and restaurants are the source domains, films the target. The reviews come from
+# streams of their own (21-24 above) and their own tables, so the lab's files do not change by a
+# byte. Sentiment is told by three kinds of words: generic ones shared by every domain (POS_ADJS,
+# NEG_ADJS, the verbs and verdicts above), which a source-trained model carries over; each
+# domain's own ones, which only labels of that domain teach; and a few "flip" words whose polarity
+# is reversed between source and target ("a light laptop" is good, "a light film" is not), which
+# a source-only model gets wrong. Films use their own words more than the source domains do, so
+# the source helps on films but does not suffice.
+
+TRANSFER_SPLITS = {  # split -> (its domains, number of reviews)
+    "source_train": (("products", "restaurants"), 3000),
+    "target_train": (("films",), 40),
+    "target_val": (("films",), 500),
+    "target_test": (("films",), 1000),
+}
+SOURCE_DOMAINS = ("products", "restaurants")
+# How often a sentiment word is the domain's own (else a flip word or a generic one).
+OWN_WORD_RATE = {"products": 0.35, "restaurants": 0.35, "films": 0.7}
+FLIP_RATE = 0.05
+# Zipf exponent of the generic sentiment words here: flatter than the lab's, so that a few dozen
+# labels see only part of them.
+GENERIC_ZIPF = 0.25
+TRANSFER_NEGATION_RATE = 0.05
+SECOND_CLAUSE_RATE = 0.2
+TRANSFER_VERDICT_RATE = 0.15
+TRANSFER_FILLER_RATE = 0.15
+# Flip words -> their polarity in the source domains (the target's is the opposite).
+FLIP_WORDS = {"simple": True, "light": True, "unpredictable": False, "intense": False}
+# Words of the templates and fillers that every domain uses (with the generic tables, the
+# intended overlap between domains).
+# fmt: off
+GRAMMAR_WORDS = {
+    "the", "a", "was", "were", "is", "i", "it", "this", "and", "not", "did", "we", "my", "with",
+    "at", "in", "on", "for", "of", ".", ",", "!",
+}
+TRANSFER_DOMAINS = {
+    "products": {
+        "aspects": [
+            "battery", "screen", "keyboard", "charger", "speakers", "cable", "handle", "lid",
+            "buttons", "case", "plug", "strap",
+        ],
+        "it": ["this phone", "this laptop", "the kettle", "this lamp", "the blender"],
+        "fillers": [
+            "i bought it online", "it arrived in a box", "i use it every day at work",
+            "the delivery took a week",
+        ],
+        "verdicts": ("i would buy another", "i sent it back"),
+        "pos": ["sturdy", "reliable", "handy", "sleek", "durable", "compact"],
+        "neg": ["flimsy", "faulty", "fragile", "useless", "noisy", "clunky"],
+    },
+    "restaurants": {
+        "aspects": [
+            "food", "service", "waiter", "pasta", "soup", "dessert", "pizza", "coffee", "bread",
+            "steak", "salad", "noodles",
+        ],
+        "it": ["this cafe", "the restaurant", "the meal", "dinner", "lunch"],
+        "fillers": [
+            "we booked a table for four", "we came for my birthday", "we sat by the window",
+            "the place was busy",
+        ],
+        "verdicts": ("we will be back soon", "we left hungry"),
+        "pos": ["tasty", "delicious", "fresh", "crispy", "tender", "generous"],
+        "neg": ["greasy", "soggy", "stale", "salty", "overpriced", "undercooked"],
+    },
+    "films": {
+        "aspects": [
+            "plot", "acting", "story", "ending", "soundtrack", "script", "dialogue", "pacing",
+            "cast", "villain", "cinematography", "twist",
+        ],
+        "it": ["this film", "the film", "this movie", "the movie", "the sequel"],
+        "fillers": [
+            "we saw it at the cinema", "i watched it with my brother", "it runs for two hours",
+            "it is based on a novel",
+        ],
+        "verdicts": ("i would watch it again", "i walked out"),
+        "pos": ["gripping", "moving", "witty", "haunting", "thrilling", "heartfelt"],
+        "neg": ["predictable", "clumsy", "cheesy", "wooden", "overlong", "forced"],
+    },
+}
+# fmt: on
+
+
+def shared_words() -> set[str]:
+    """The words every domain may use: the templates' and the generic sentiment tables'."""
+    tables = [POS_ADJS, NEG_ADJS, INTENSIFIERS, list(FLIP_WORDS), *VERDICTS]
+    tables += [[v for pair in POS_VERBS + NEG_VERBS for v in pair], [w for w, _ in NEGATORS]]
+    return GRAMMAR_WORDS | {t for table in tables for phrase in table for t in phrase.split()}
+
+
+def own_words(domain: str) -> set[str]:
+    """The words of one domain's tables that no other domain may use."""
+    d = TRANSFER_DOMAINS[domain]
+    phrases = [*d["aspects"], *d["it"], *d["fillers"], *d["verdicts"], *d["pos"], *d["neg"]]
+    return {t for phrase in phrases for t in phrase.split()} - shared_words()
+
+
+def transfer_adjective(rng: random.Random, positive: bool, domain: str) -> str:
+    r = rng.random()
+    if r < FLIP_RATE:
+        source = domain in SOURCE_DOMAINS
+        return rng.choice([w for w, pol in FLIP_WORDS.items() if (pol == source) == positive])
+    if r < FLIP_RATE + OWN_WORD_RATE[domain]:
+        return pick(rng, zipf(TRANSFER_DOMAINS[domain]["pos" if positive else "neg"], 0.5))
+    return pick(rng, zipf(POS_ADJS if positive else NEG_ADJS, GENERIC_ZIPF))
+
+
+def transfer_clause(rng: random.Random, positive: bool, domain: str) -> list[str]:
+    """the plot was (not) (very) gripping / this film was ... / i (did not) like(d) the plot."""
+    d = TRANSFER_DOMAINS[domain]
+    negate = rng.random() < TRANSFER_NEGATION_RATE
+    shown = positive != negate  # polarity of the sentiment word that is written
+    kind = rng.random()
+    if kind < 0.15:
+        base, past_ = rng.choice(POS_VERBS if shown else NEG_VERBS)
+        verb = ["did", "not", base] if negate else [past_]
+        return ["i", *verb, "the", *rng.choice(d["aspects"]).split()]
+    if kind < 0.75:
+        noun = rng.choice(d["aspects"])
+        words = ["the", *noun.split(), "were" if noun.endswith("s") else "was"]
+    else:
+        words = [*rng.choice(d["it"]).split(), "was"]
+    if negate:
+        words.append("not")
+    elif rng.random() < 0.3:
+        words += rng.choice(INTENSIFIERS).split()
+    return [*words, transfer_adjective(rng, shown, domain)]
+
+
+def transfer_review(rng: random.Random, positive: bool, domain: str) -> list[str]:
+    d = TRANSFER_DOMAINS[domain]
+    out: list[str] = []
+    if rng.random() < TRANSFER_FILLER_RATE:
+        out += [*rng.choice(d["fillers"]).split(), "."]
+    out += transfer_clause(rng, positive, domain)
+    if rng.random() < SECOND_CLAUSE_RATE:
+        out += [",", "and", *transfer_clause(rng, positive, domain)]
+    if rng.random() < TRANSFER_VERDICT_RATE:
+        if rng.random() < 0.5:
+            said = d["verdicts"][0 if positive else 1]
+        else:
+            said = rng.choice(VERDICTS)[0 if positive else 1]
+        out += [".", *said.split()]
+    return [*out, end(rng)]
+
+
+def make_transfer_reviews(
+    rng: random.Random, domains: tuple[str, ...], n: int, seen: set[str]
+) -> list[tuple[int, str]]:
+    """n reviews, exactly balanced by domain and label, none of them a text already in `seen`
+    (which they join: the splits are disjoint, and each depends on the splits drawn before it)."""
+    cells = [(d, y) for d in domains for y in (0, 1)]
+    todo = [cells[i % len(cells)] for i in range(n)]
+    rng.shuffle(todo)
+    rows = []
+    for domain, label in todo:
+        while True:
+            text = " ".join(transfer_review(rng, bool(label), domain))
+            if text not in seen:
+                break
+        seen.add(text)
+        rows.append((label, text))
+    return rows
+
+
+TRANSFER_DATASHEET = """\
+# Datasheet: the domain reviews (transfer learning)
+
+<!-- Written by autograder/nlp_lab/data/make_datasets.py: edit the template there, not this file. -->
+
+Short synthetic English reviews that carry a **domain**, for the transfer-learning part of the
+`transformers` assignment: **products and restaurants are the source domains, films the
+target**. A model trained on the many source labels should help on films, but not fully, so
+that fine-tuning on a few dozen film labels is still needed. They are made by the same seeded
+generator as the `nlp_lab` datasets (see `assignments/nlp_lab/data/DATASHEET.md`), from random
+streams and word tables of their own: the lab's files do not change by a byte.
+
+## Composition
+
+One review per line: `label<TAB>text`, label `0` (negative) or `1` (positive), as in the lab's
+`reviews_*.tsv`. Lowercase words of a-z and the tokens `.` `,` `!`, separated by single spaces.
+Labels are exactly balanced in every split (and per domain in the source split); no label is
+flipped. No text occurs twice, within a split or across splits.
+
+| split | file | domains | lines | tokens | vocabulary | label 0 / 1 |
+|---|---|---|---|---|---|---|
+{rows}
+
+The source split holds {per_domain} reviews of each source domain, shuffled together (the
+file does not say which is which; every source line is a source-domain review).
+
+## How sentiment is told
+
+Three kinds of sentiment words (adjectives). The domains share the generic and the flip words
+and the template words ("the", "was", "i", ...), nothing else:
+
+- **generic** words shared by every domain ("good", "terrible", ... the {generic_count} of the lab's
+  main lists, drawn with flat Zipf weights, exponent {generic_zipf}), the verbs "liked" / "hated" and the
+  lab's verdicts ("i would recommend it"): what a source-trained model carries over;
+- each domain's **own** words ({films_own} for films, e.g. "gripping", "wooden"; "sturdy",
+  "flimsy" for products; "tasty", "soggy" for restaurants), {own_films}% of the sentiment words in a
+  film review and {own_source}% in a source review: what only that domain's labels teach;
+- {flip_count} **flip** words whose polarity is reversed between source and target ({flips}:
+  "a light laptop" is good, "a light film" is not), {flip_pct}% of the sentiment words: what a
+  source-only model gets wrong.
+
+Each domain has its own topic words (the battery, the soup, the plot), neutral opening sentences
+and verdicts ("i would watch it again"). {negation_pct}% of the clauses negate a word of the
+opposite polarity ("the plot was not predictable").
+
+## Is the transfer worth something?
+
+`measure_transfer.py` (beside the generator; not part of the test suite) trains a bag-of-words
+logistic regression on word presence and scores it on `target_test.tsv`, 5 seeds (minibatch
+order); the generator's rates were tuned with it until the source alone is clearly above chance
+but clearly below the source with the target labels, and the target labels alone clearly below
+that too. Measured on these files (rerun it after changing a rate, and update this table):
+
+| trained on | target test accuracy, mean (min-max) over 5 seeds |
+|---|---|
+| source only (3000 labels) | 0.710 (0.702-0.725) |
+| target only (40 labels) | 0.739 (0.737-0.743) |
+| source, then target (fine-tuned) | 0.815 (0.812-0.817) |
+| source and target pooled (half of each batch) | 0.866 (0.864-0.869) |
+| target_val's 500 labels (a ceiling, not transfer) | 0.916 (0.913-0.920) |
+
+The shipped 40 labels are a favourable draw: on 5 other draws (`--draws`) target only gives
+0.701 (0.692-0.716), source then target 0.779 (0.764-0.794), pooled 0.821 (0.785-0.838).
+
+## Distribution
+
+All these files are in `autograder/nlp_lab/data/domains/` and none is released yet. The
+`transformers` assignment is meant to release `source_train.tsv`, `target_train.tsv` and
+`target_val.tsv` (and a checkpoint pretrained on the source) and keep `target_test.tsv` hidden.
+
+## Licence and maintenance
+
+Generated by us and released under CC0 1.0, like the rest of the course data. Rerun
+`.venv/bin/python autograder/nlp_lab/data/make_datasets.py` from the repository root: it
+rewrites these files and this datasheet with the numbers counted from them. Each split has its
+own stream, but the splits are drawn in the order of the table and a text already drawn is
+drawn again, so changing one split's size changes the splits after it.
+"""
+
+
+def generate_domains(out_dir: Path) -> None:
+    """Write the domain reviews (one file per split) and their datasheet into `out_dir`."""
+    out_dir = Path(out_dir)
+    rows, seen = [], set()
+    for split, (domains, n) in TRANSFER_SPLITS.items():
+        assert n % (2 * len(domains)) == 0, f"{split}: {n} cannot be balanced over {domains}"
+        reviews = make_transfer_reviews(rng_for("domains", split), domains, n, seen)
+        write_lines(out_dir / f"{split}.tsv", [f"{y}\t{t}" for y, t in reviews])
+        st = stats([t for _, t in reviews])
+        neg = sum(1 for y, _ in reviews if y == 0)
+        rows.append(
+            f"| {split} | `{split}.tsv` | {', '.join(domains)} | {st['lines']} | {st['tokens']} | "
+            f"{st['vocab']} | {neg} / {st['lines'] - neg} |"
+        )
+    films = TRANSFER_DOMAINS["films"]
+    sheet = TRANSFER_DATASHEET.format(
+        rows="\n".join(rows),
+        per_domain=TRANSFER_SPLITS["source_train"][1] // len(SOURCE_DOMAINS),
+        generic_count=len(POS_ADJS) + len(NEG_ADJS),
+        generic_zipf=GENERIC_ZIPF,
+        films_own=len(films["pos"]) + len(films["neg"]),
+        own_films=round(100 * OWN_WORD_RATE["films"]),
+        own_source=round(100 * max(OWN_WORD_RATE[d] for d in SOURCE_DOMAINS)),
+        flip_count=len(FLIP_WORDS),
+        flips=", ".join(f'"{w}"' for w in FLIP_WORDS),
+        flip_pct=round(100 * FLIP_RATE),
+        negation_pct=round(100 * TRANSFER_NEGATION_RATE),
+    )
+    write_lines(out_dir / "DATASHEET.md", sheet.splitlines())
+
+
 def main() -> None:
     root = Path(__file__).resolve().parents[3]
-    generate(root / "assignments" / "nlp_lab" / "data", root / "autograder" / "nlp_lab" / "data")
+    hidden = root / "autograder" / "nlp_lab" / "data"
+    generate(root / "assignments" / "nlp_lab" / "data", hidden)
+    generate_domains(hidden / "domains")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,106 @@
+"""Reference solution for the `transformers` assignment: a pre-LN transformer block and a tiny GPT.
+
+The one place solution code lives. `dlnlp build` splices the body of each function below into
+the solution region of the notebook cell whose nbgrader grade_id is the function's name (each
+method of TinyGPT into the region of the same method); the signature and docstring the student
+sees live in the notebook. `attention` (multi-head self-attention) is not graded: the notebook
+gives it, in a cell of its own, and the reference calls that one.
+"""
+
+import math
+
+import torch
+from torch import nn
+
+
+def layer_norm(x, gamma, beta, eps=1e-5):
+    """Reference: normalise over the last dim with the biased variance, then scale and shift."""
+    mean = x.mean(dim=-1, keepdim=True)
+    var = ((x - mean) ** 2).mean(dim=-1, keepdim=True)  # biased: divide by n, not n - 1
+    return (x - mean) / torch.sqrt(var + eps) * gamma + beta
+
+
+def feed_forward(x, W1, b1, W2, b2):
+    """Reference: W2 GELU(W1 x + b1) + b2, the exact (erf) GELU, position-wise."""
+    h = x @ W1.T + b1  # (..., L, d_ff)
+    h = 0.5 * h * (1.0 + torch.erf(h / math.sqrt(2.0)))
+    return h @ W2.T + b2
+
+
+def transformer_block(x, params, num_heads, mask=None):
+    """Reference: pre-LN, h = x + MHA(LN1(x)); out = h + FFN(LN2(h))."""
+    p = params
+    a = layer_norm(x, p["ln1_weight"], p["ln1_bias"])
+    h = x + attention(a, p["W_q"], p["W_k"], p["W_v"], p["W_o"], num_heads, mask)  # noqa: F821
+    f = layer_norm(h, p["ln2_weight"], p["ln2_bias"])
+    return h + feed_forward(f, p["W1"], p["b1"], p["W2"], p["b2"])
+
+
+class TinyGPT(nn.Module):
+    """Reference: token + positional embeddings, pre-LN blocks with a causal mask, a final
+    LayerNorm and a head tied to the token embedding."""
+
+    def __init__(self, vocab_size, d_model, num_heads, num_layers, max_len):
+        super().__init__()
+        self.num_heads, self.max_len = num_heads, max_len
+        self.tok_emb = nn.Embedding(vocab_size, d_model)
+        self.pos_emb = nn.Embedding(max_len, d_model)
+        d_ff = 4 * d_model
+        shapes = {
+            "ln1_weight": (d_model,),
+            "ln1_bias": (d_model,),
+            "W_q": (d_model, d_model),
+            "W_k": (d_model, d_model),
+            "W_v": (d_model, d_model),
+            "W_o": (d_model, d_model),
+            "ln2_weight": (d_model,),
+            "ln2_bias": (d_model,),
+            "W1": (d_ff, d_model),
+            "b1": (d_ff,),
+            "W2": (d_model, d_ff),
+            "b2": (d_model,),
+        }
+        blocks = []
+        for _ in range(num_layers):
+            block = {}
+            for name, shape in shapes.items():
+                if name.endswith("weight"):  # LayerNorm scales start at 1
+                    block[name] = nn.Parameter(torch.ones(shape))
+                elif len(shape) == 1:
+                    block[name] = nn.Parameter(torch.zeros(shape))
+                else:
+                    block[name] = nn.Parameter(torch.randn(shape) * 0.02)
+            blocks.append(nn.ParameterDict(block))
+        self.blocks = nn.ModuleList(blocks)
+        self.ln_f = nn.LayerNorm(d_model)
+        self.lm_head = nn.Linear(d_model, vocab_size, bias=False)
+        self.lm_head.weight = self.tok_emb.weight  # tied: one Parameter, two names
+
+    def forward(self, ids):
+        T = ids.shape[1]
+        x = self.tok_emb(ids) + self.pos_emb(torch.arange(T))  # (B, T, d_model)
+        causal = torch.ones(T, T, dtype=torch.bool).tril()  # position t sees 0..t
+        for block in self.blocks:
+            x = transformer_block(x, block, self.num_heads, causal)
+        return self.lm_head(self.ln_f(x))  # (B, T, vocab_size)
+
+
+def generate(model, prompt_ids, n_tokens, temperature=1.0, top_k=None, seed=0):
+    """Reference: autoregressive sampling from the last position's tempered, top-k logits."""
+    model.eval()
+    g = torch.Generator().manual_seed(seed)
+    ids = prompt_ids
+    with torch.no_grad():
+        for _ in range(n_tokens):
+            logits = model(ids)[:, -1, :]  # (B, V): the next token's scores
+            if temperature == 0:
+                nxt = logits.argmax(dim=-1, keepdim=True)
+            else:
+                logits = logits / temperature
+                if top_k is not None:
+                    kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]  # (B, 1)
+                    logits = logits.masked_fill(logits < kth, float("-inf"))
+                probs = torch.softmax(logits, dim=-1)
+                nxt = torch.multinomial(probs, 1, generator=g)  # (B, 1)
+            ids = torch.cat([ids, nxt], dim=1)
+    return ids

@@ -1,0 +1,95 @@
+"""Correct, written differently: torch.var_mean, einsum, attention with a loop over heads and an
+explicit -inf mask, a TinyGPT whose blocks are built from a table of shapes and whose head is
+F.linear on the tied weight, top-k by indices and the Gumbel-max trick for sampling."""
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+SHAPES = {  # key -> shape, in units of d_model (f = 4 d_model)
+    "ln1_weight": ("d",), "ln1_bias": ("d",),
+    "W_q": ("d", "d"), "W_k": ("d", "d"), "W_v": ("d", "d"), "W_o": ("d", "d"),
+    "ln2_weight": ("d",), "ln2_bias": ("d",),
+    "W1": ("f", "d"), "b1": ("f",), "W2": ("d", "f"), "b2": ("d",),
+}  # fmt: skip
+
+
+def layer_norm(x, gamma, beta, eps=1e-5):
+    var, mean = torch.var_mean(x, dim=-1, unbiased=False, keepdim=True)
+    return gamma * (x - mean) * torch.rsqrt(var + eps) + beta
+
+
+def feed_forward(x, W1, b1, W2, b2):
+    h = torch.einsum("...d,fd->...f", x, W1) + b1
+    h = h * 0.5 * torch.erfc(-h / math.sqrt(2.0))  # Phi(z) = erfc(-z / sqrt 2) / 2
+    return torch.einsum("...f,df->...d", h, W2) + b2
+
+
+def transformer_block(x, params, num_heads, mask=None):
+    B, L, d = x.shape
+    d_h = d // num_heads
+    a = layer_norm(x, params["ln1_weight"], params["ln1_bias"])
+    q, k, v = (torch.einsum("bld,ed->ble", a, params[w]) for w in ("W_q", "W_k", "W_v"))
+    heads = []
+    for i in range(num_heads):
+        sl = slice(i * d_h, (i + 1) * d_h)
+        s = torch.einsum("bqe,bke->bqk", q[..., sl], k[..., sl]) / math.sqrt(d_h)
+        if mask is not None:
+            s = s.masked_fill(~mask, float("-inf"))
+        heads.append(torch.einsum("bqk,bke->bqe", s.softmax(dim=-1), v[..., sl]))
+    h = x + torch.einsum("ble,de->bld", torch.cat(heads, dim=-1), params["W_o"])
+    f = layer_norm(h, params["ln2_weight"], params["ln2_bias"])
+    return h + feed_forward(f, params["W1"], params["b1"], params["W2"], params["b2"])
+
+
+class TinyGPT(nn.Module):
+    def __init__(self, vocab_size, d_model, num_heads, num_layers, max_len):
+        super().__init__()
+        self.num_heads, self.max_len = num_heads, max_len
+        size = {"d": d_model, "f": 4 * d_model}
+        self.tok_emb = nn.Embedding(vocab_size, d_model)
+        self.pos_emb = nn.Embedding(max_len, d_model)
+        self.blocks = nn.ModuleList()
+        for _ in range(num_layers):
+            block = nn.ParameterDict()
+            for key, dims in SHAPES.items():
+                shape = tuple(size[d] for d in dims)
+                start = torch.ones(shape) if key.endswith("weight") else torch.zeros(shape)
+                block[key] = nn.Parameter(start if len(shape) == 1 else torch.randn(shape) * 0.02)
+            self.blocks.append(block)
+        self.ln_f = nn.LayerNorm(d_model)
+        self.lm_head = nn.Linear(d_model, vocab_size, bias=False)
+        self.lm_head.weight = self.tok_emb.weight
+
+    def forward(self, ids):
+        T = ids.shape[1]
+        x = self.tok_emb.weight[ids] + self.pos_emb.weight.index_select(0, torch.arange(T))
+        i = torch.arange(T)
+        mask = i[:, None] >= i[None, :]  # query t, key s: s <= t
+        for block in self.blocks:
+            x = transformer_block(x, block, self.num_heads, mask)
+        x = layer_norm(x, self.ln_f.weight, self.ln_f.bias)
+        return F.linear(x, self.lm_head.weight)
+
+
+def generate(model, prompt_ids, n_tokens, temperature=1.0, top_k=None, seed=0):
+    model.eval()
+    g = torch.Generator().manual_seed(seed)
+    out = prompt_ids
+    with torch.no_grad():
+        for _ in range(n_tokens):
+            z = model(out)[:, -1, :]
+            if temperature == 0:
+                nxt = z.argmax(dim=-1)
+            else:
+                z = z / temperature
+                idx = torch.arange(z.shape[-1]).expand_as(z)
+                if top_k is not None:
+                    z, idx = torch.topk(z, top_k, dim=-1)
+                u = torch.rand(z.shape, generator=g).clamp_min(1e-20)
+                pick = (z - torch.log(-torch.log(u))).argmax(dim=-1, keepdim=True)  # Gumbel-max
+                nxt = idx.gather(-1, pick).squeeze(-1)
+            out = torch.cat([out, nxt[:, None]], dim=1)
+    return out

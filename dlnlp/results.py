@@ -52,6 +52,10 @@ class TestResult(_Model):
             return f"{HINT}{self.hint}"
         if self.verdict == Verdict.PARTIAL:
             return f"Partial credit ({self.credit:.0%}). {HINT}{self.hint}"
+        if self.verdict == Verdict.BANNED and not self.banned:
+            # banned in an object another graded function made (a kept model): the kit's message
+            # names that function and the API
+            return f"0 points: {self.message}"
         if self.verdict == Verdict.BANNED:
             return f"0 points: {self.function} uses {', '.join(self.banned)}, which is not allowed here"
         return self.message

@@ -75,6 +75,16 @@ def test_an_unserializable_result_is_labelled_for_the_student():
     assert "Could not be graded" in page and "a generator" in page and "Check failed" not in page
 
 
+def test_a_ban_hit_by_a_model_another_function_made_names_that_function():
+    """generate's test calls the student's TinyGPT (kept, with TinyGPT's bans): its banned API
+    once read "generate uses , which is not allowed here"."""
+    text = "TinyGPT uses torch.nn.TransformerEncoderLayer, which is not allowed in this function"
+    check = Check(name="generate: greedy", function="generate", test="test_greedy", score=0,
+                  max_score=1, status="failed", verdict=Verdict.BANNED, credit=0,
+                  message=text)  # fmt: skip
+    assert check.output == f"0 points: {text}"
+
+
 def test_a_record_from_before_verdicts_were_data_is_graded_again(tmp_path):
     """An old record (a test's `kind` and `output`, a function's `notes`) does not load: the
     student is graded again, never read as if every check had passed."""

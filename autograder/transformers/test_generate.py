@@ -6,7 +6,7 @@ import torch
 
 from dlnlp.testing import Mistake, check
 
-from .gpt import LAYERS, MAX_LEN, V, loaded
+from .gpt import LAYERS, MAX_LEN, D, V, loaded
 from .inputs import gpt_state_dict
 from .mistakes import sampler_mistakes, tempered
 
@@ -15,7 +15,7 @@ DRAWS = 2000  # one row per draw, in one call: the batch is the sample
 
 
 def model(student, seed=0):
-    return loaded(student, gpt_state_dict(V, 8, LAYERS, MAX_LEN, seed=seed))
+    return loaded(student, gpt_state_dict(V, D, LAYERS, MAX_LEN, seed=seed))
 
 
 def generated(student, m, prompt, n, **kw):

@@ -170,10 +170,44 @@ WRITTEN = {
             "compared."
         ),
     },
+    "transformers": {
+        "written_gpt_vs_bert": (
+            "GPT predicts the next token from the ones before it, so each position only sees the "
+            "past. That makes it a real language model: it can generate text one token at a time and "
+            "give a sentence a probability. BERT predicts masked tokens from both sides, so every "
+            "token's vector uses the whole sentence, which is better for understanding tasks, but it "
+            "has no left-to-right distribution to sample from, so it cannot really generate. GPT: "
+            "story completion or chat. BERT: sentiment classification or named entities."
+        ),
+        "written_pre_ln_tying": (
+            "(a) With pre-LN the residual stream is a plain sum from the input to the output, so the "
+            "gradient gets to the first block through the identity without going through any "
+            "LayerNorm. With post-LN every block's output is normalised, which rescales the gradient "
+            "at each layer, so deep post-LN models need warm-up. (b) It saves the $V \\times d$ output "
+            "matrix and rare words get trained both as inputs and as outputs. It assumes that words "
+            "with similar input embeddings should also get similar output scores."
+        ),
+        "written_eighty_ten_ten": (
+            "(a) At fine-tuning time there is never a `[MASK]` token, so if it was always `[MASK]` the "
+            "model would only learn to predict at `[MASK]` and would not have to build good vectors "
+            "for the normal tokens it sees later. Keeping 10% unchanged and putting a random token in "
+            "10% means any token could be the one it is asked about, so it has to represent all of "
+            "them. (b) With a few dozen labels, freezing means only the small head is trained, so it "
+            "overfits much less and keeps what pretraining learned, and it is faster. Fine-tuning "
+            "everything is better when there are many labels or the target domain is very different "
+            "from the pretraining one."
+        ),
+    },
 }
 
 # The partial sample's second written answer: a plausible mistake.
 WRONG = {
+    "transformers": (
+        "written_pre_ln_tying",
+        "(a) Pre-LN normalises the input of every sublayer, so the activations never grow and the "
+        "gradients cannot explode. (b) Tying makes the model faster because the head does not have "
+        "to be computed.",
+    ),
     "attention": (
         "written_causal_mask",
         "The causal mask stops the queries from attending to the padding tokens, so that the short "

@@ -10,6 +10,7 @@ gives it, in a cell of its own, and the reference calls that one.
 import math
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -104,3 +105,60 @@ def generate(model, prompt_ids, n_tokens, temperature=1.0, top_k=None, seed=0):
                 nxt = torch.multinomial(probs, 1, generator=g)  # (B, 1)
             ids = torch.cat([ids, nxt], dim=1)
     return ids
+
+
+def bert_inputs(a_ids, b_ids, cls_id, sep_id, pad_id, max_len):
+    """Reference: [CLS] A [SEP] B [SEP], longest-first truncation, padded at the end."""
+    a, b = [int(t) for t in a_ids], [int(t) for t in b_ids]
+    while len(a) + len(b) > max_len - 3:  # BERT's truncate_seq_pair: one token at a time
+        (a if len(a) > len(b) else b).pop()  # from the longer segment's end, B on a tie
+    ids = [cls_id, *a, sep_id, *b, sep_id]
+    types = [0] * (len(a) + 2) + [1] * (len(b) + 1)  # [CLS] and the first [SEP] belong to A
+    pad = max_len - len(ids)
+    input_ids = torch.tensor(ids + [pad_id] * pad)
+    token_type_ids = torch.tensor(types + [0] * pad)
+    attention_mask = torch.arange(max_len) < len(ids)  # True at the real tokens
+    return input_ids, token_type_ids, attention_mask
+
+
+def mlm_mask(ids, mask_id, vocab_size, special_ids, p=0.15, generator=None):
+    """Reference: select non-special positions with prob p; 80% [MASK], 10% random, 10% kept."""
+    special = torch.isin(ids, torch.tensor(list(special_ids), dtype=ids.dtype))
+    selected = (torch.rand(ids.shape, generator=generator) < p) & ~special
+    labels = torch.where(selected, ids, torch.full_like(ids, -100))
+    r = torch.rand(ids.shape, generator=generator)  # which of the three fates
+    random_ids = torch.randint(vocab_size, ids.shape, generator=generator)
+    inputs = torch.where(selected & (r < 0.8), torch.full_like(ids, mask_id), ids)
+    inputs = torch.where(selected & (r >= 0.8) & (r < 0.9), random_ids, inputs)
+    return inputs, labels
+
+
+def mlm_loss(logits, labels):
+    """Reference: mean cross-entropy over the positions whose label is not -100."""
+    V = logits.shape[-1]
+    return F.cross_entropy(logits.reshape(-1, V), labels.reshape(-1), ignore_index=-100)
+
+
+def freeze(module, trainable):
+    """Reference: requires_grad False unless the name starts with one of `trainable`."""
+    prefixes = tuple(trainable)
+    for name, param in module.named_parameters():
+        if not name.startswith(prefixes):
+            param.requires_grad_(False)
+    # parameters() yields a tied Parameter once: it is counted once
+    return sum(param.numel() for param in module.parameters() if param.requires_grad)
+
+
+def grad_reverse(x, lam):
+    """Reference: identity forward, -lam * grad backward, as a torch.autograd.Function."""
+
+    class GradReverse(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.view_as(x)  # a new tensor (a view): autograd records this Function
+
+        @staticmethod
+        def backward(ctx, grad):
+            return -lam * grad
+
+    return GradReverse.apply(x)

@@ -5,7 +5,8 @@ Frame: 8-byte little-endian length, then `len(json) (8 bytes) | json tree | safe
 Tensors travel in safetensors, which stores raw buffers plus a JSON header: reading it cannot
 execute code (unlike pickle). Tuples and tensors are tagged in the tree as {"$tuple": [...]},
 {"$tensor": key}; a `Ref` (a number naming an object the worker keeps, e.g. a student's model)
-as {"$ref": id}.
+as {"$ref": id}; a torch.Generator (for code that must draw from a given one) as its state,
+{"$generator": key}, rebuilt on the other side in that state.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ def _flatten(value, tensors: dict[str, torch.Tensor]):
         # plain, contiguous CPU copy: drops subclasses, autograd history and shared storage
         tensors[key] = value.detach().as_subclass(torch.Tensor).cpu().contiguous().clone()
         return {"$tensor": key}
+    if isinstance(value, torch.Generator) and value.device.type == "cpu":
+        key = str(len(tensors))
+        tensors[key] = value.get_state()  # a copy: drawing on one side never moves the other
+        return {"$generator": key}
     if isinstance(value, tuple):
         return {"$tuple": [_flatten(v, tensors) for v in value]}
     if isinstance(value, list):
@@ -75,6 +80,8 @@ def _unflatten(node, tensors: dict[str, torch.Tensor]):
     if isinstance(node, dict):
         if set(node) == {"$tensor"}:
             return tensors[node["$tensor"]]
+        if set(node) == {"$generator"}:  # set_state refuses a state of the wrong size
+            return torch.Generator().set_state(tensors[node["$generator"]])
         if set(node) == {"$tuple"}:
             return tuple(_unflatten(v, tensors) for v in node["$tuple"])
         if set(node) == {"$ref"}:

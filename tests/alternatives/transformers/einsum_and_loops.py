@@ -93,3 +93,73 @@ def generate(model, prompt_ids, n_tokens, temperature=1.0, top_k=None, seed=0):
                 nxt = idx.gather(-1, pick).squeeze(-1)
             out = torch.cat([out, nxt[:, None]], dim=1)
     return out
+
+
+def bert_inputs(a_ids, b_ids, cls_id, sep_id, pad_id, max_len):
+    a, b = list(a_ids), list(b_ids)
+    budget = max_len - 3
+    while len(a) + len(b) > budget:  # longest first, B on a tie
+        if len(b) >= len(a):
+            b = b[:-1]
+        else:
+            a = a[:-1]
+    input_ids = torch.full((max_len,), pad_id, dtype=torch.long)
+    token_type_ids = torch.zeros(max_len, dtype=torch.long)
+    attention_mask = torch.zeros(max_len, dtype=torch.bool)
+    seq = [(cls_id, 0)] + [(t, 0) for t in a] + [(sep_id, 0)] + [(t, 1) for t in b] + [(sep_id, 1)]
+    for i, (t, s) in enumerate(seq):
+        input_ids[i], token_type_ids[i], attention_mask[i] = t, s, True
+    return input_ids, token_type_ids, attention_mask
+
+
+def mlm_mask(ids, mask_id, vocab_size, special_ids, p=0.15, generator=None):
+    # a different sampler with the same distribution: Bernoulli selection, then one categorical
+    # draw per position for its fate (0 mask, 1 random, 2 keep)
+    ordinary = torch.ones_like(ids, dtype=torch.bool)
+    for s in special_ids:
+        ordinary &= ids != s
+    chosen = torch.bernoulli(torch.full(ids.shape, float(p)), generator=generator).bool()
+    selected = chosen & ordinary
+    fate = torch.multinomial(
+        torch.tensor([0.8, 0.1, 0.1]), ids.numel(), replacement=True, generator=generator
+    ).view(ids.shape)
+    random_ids = torch.randint(0, vocab_size, ids.shape, generator=generator)
+    inputs = ids.clone()
+    inputs[selected & (fate == 0)] = mask_id
+    inputs[selected & (fate == 1)] = random_ids[selected & (fate == 1)]
+    labels = ids.masked_fill(~selected, -100)
+    return inputs, labels
+
+
+def mlm_loss(logits, labels):
+    logp = logits.log_softmax(dim=-1)
+    keep = labels != -100
+    picked = logp[keep].gather(-1, labels[keep].unsqueeze(-1)).squeeze(-1)
+    return -picked.sum() / keep.sum()
+
+
+def freeze(module, trainable):
+    count, seen = 0, set()
+    for name, param in module.named_parameters():
+        if not any(name.startswith(t) for t in trainable):
+            param.requires_grad = False
+    for param in module.parameters():
+        if param.requires_grad and id(param) not in seen:
+            seen.add(id(param))
+            count += param.numel()
+    return count
+
+
+class _ReverseGrad(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, lam):
+        ctx.lam = lam
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * -ctx.lam, None
+
+
+def grad_reverse(x, lam):
+    return _ReverseGrad.apply(x, lam)

@@ -1,0 +1,22 @@
+"""Longest-first, but cuts A when the segments are equally long.
+
+target: bert_inputs
+hint: on a tie this cuts A
+unaffected: layer_norm, feed_forward, transformer_block, TinyGPT, generate, mlm_mask, mlm_loss, freeze, grad_reverse
+"""
+
+import torch
+
+
+def bert_inputs(a_ids, b_ids, cls_id, sep_id, pad_id, max_len):
+    a, b = list(a_ids), list(b_ids)
+    while len(a) + len(b) > max_len - 3:
+        (a if len(a) >= len(b) else b).pop()
+    ids = [cls_id, *a, sep_id, *b, sep_id]
+    types = [0] * (len(a) + 2) + [1] * (len(b) + 1)
+    pad = max_len - len(ids)
+    return (
+        torch.tensor(ids + [pad_id] * pad),
+        torch.tensor(types + [0] * pad),
+        torch.arange(max_len) < len(ids),
+    )

@@ -11,7 +11,7 @@ POINTS = 2
 
 INTRO = """# Assignment: {title}
 
-TODO: what the students build in this assignment, and why.
+*(Author: say here what the students build in this assignment, and why.)*
 
 ## Instructions
 

@@ -56,7 +56,12 @@ def program(machine: str) -> list[tuple[int, int, int, int]]:
     arch, numbers = _ARCHES[machine]
     checks = [(_JGE_K, _X32_BIT)] if machine == "x86_64" else []
     checks += [(_JEQ_K, numbers[name]) for name in DENIED]
-    insns = [(_LD_ABS_W, 0, 0, 4), (_JEQ_K, 1, 0, arch), (_RET_K, 0, 0, _DENY), (_LD_ABS_W, 0, 0, 0)]
+    insns = [
+        (_LD_ABS_W, 0, 0, 4),
+        (_JEQ_K, 1, 0, arch),
+        (_RET_K, 0, 0, _DENY),
+        (_LD_ABS_W, 0, 0, 0),
+    ]
     for i, (code, k) in enumerate(checks):
         insns.append((code, len(checks) - i, 0, k))  # jump over the rest and the allow: deny
     return insns + [(_RET_K, 0, 0, _ALLOW), (_RET_K, 0, 0, _DENY)]

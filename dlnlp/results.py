@@ -85,6 +85,11 @@ class FunctionScore(_Model):
     @property
     def notes(self) -> list[str]:
         """The function's notes as the student reads them, most important first."""
+        return self.said(found_by_name=self.found_by_name)
+
+    def said(self, found_by_name: bool = False) -> list[str]:
+        """The notes, with the found-by-name remark only when `found_by_name` (it is no
+        problem of the student's code: the report's incidents leave it out)."""
         out = []
         if self.banned:
             out.append(
@@ -92,7 +97,7 @@ class FunctionScore(_Model):
             )
         if self.missing:
             out.append(self.missing)
-        if self.found_by_name:
+        if found_by_name:
             out.append(
                 "found by name, not by its nbgrader cell (was the cell copied or its metadata lost?)"
             )

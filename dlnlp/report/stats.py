@@ -138,11 +138,7 @@ def incidents(results: list[Results]) -> list[IncidentRow]:
 def _as_seen(r: Results) -> str:
     """The notes the student read, each function's after its name (the found-by-name remark
     left out: it is no incident), then the notebook's."""
-    said = [
-        f"{f.name}: {'; '.join(notes)}"
-        for f in r.functions
-        if (notes := f.model_copy(update={"found_by_name": False}).notes)
-    ]
+    said = [f"{f.name}: {'; '.join(notes)}" for f in r.functions if (notes := f.said())]
     return "; ".join(said + r.notebook_notes())
 
 

@@ -162,3 +162,29 @@ def grad_reverse(x, lam):
             return -lam * grad
 
     return GradReverse.apply(x)
+
+
+def fine_tune(encoder, head, data, epochs, lr, freeze_encoder=True, seed=0):
+    """Reference: Adam on the trainable parameters only, minibatches of 8, a frozen encoder in
+    eval mode (a fixed feature extractor: no dropout) with requires_grad False."""
+    torch.manual_seed(seed)
+    ids, labels = data
+    for param in encoder.parameters():
+        param.requires_grad_(not freeze_encoder)
+    params = [p for p in [*encoder.parameters(), *head.parameters()] if p.requires_grad]
+    optimizer = torch.optim.Adam(params, lr=lr)
+    encoder.train(not freeze_encoder)
+    head.train()
+    losses = []
+    for _ in range(epochs):
+        order = torch.randperm(len(labels))
+        total, batches = 0.0, 0
+        for start in range(0, len(labels), 8):
+            batch = order[start : start + 8]
+            loss = F.cross_entropy(head(encoder(ids[batch])), labels[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total, batches = total + loss.item(), batches + 1
+        losses.append(total / batches)
+    return losses

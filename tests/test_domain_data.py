@@ -1,8 +1,9 @@
 """Are the domain reviews (transfer learning in `transformers`) what the generator says, and did
 adding them leave the lab's datasets untouched?
 
-The generator is autograder/nlp_lab/data/make_datasets.py; the domain files are in
-autograder/nlp_lab/data/domains/ (see the DATASHEET.md there).
+The generator is autograder/nlp_lab/data/make_datasets.py; the domain files the `transformers`
+assignment releases are in assignments/transformers/data/ (see the DATASHEET.md there), its
+hidden test split in autograder/transformers/data/.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import pytest
 from conftest import COURSE
 
 DATA = COURSE.hidden_tests("nlp_lab") / "data"
-DOMAINS = DATA / "domains"
+PUBLIC = COURSE.source_notebook("transformers").parent / "data"
+HIDDEN = COURSE.hidden_tests("transformers") / "data"
 SPLITS = ("source_train", "target_train", "target_val", "target_test")
 # The lab's files as its thresholds were set on them (sha256). A change here is a change of the
 # lab's data: its thresholds (autograder/nlp_lab/lab.py) must be set again.
@@ -45,7 +47,8 @@ def reviews() -> dict[str, list[tuple[int, str]]]:
     """split -> [(label, text)], as shipped."""
     out = {}
     for split in SPLITS:
-        lines = (DOMAINS / f"{split}.tsv").read_text(encoding="utf-8").splitlines()
+        folder = HIDDEN if split == "target_test" else PUBLIC
+        lines = (folder / f"{split}.tsv").read_text(encoding="utf-8").splitlines()
         out[split] = [(int(y), t) for y, t in (line.split("\t") for line in lines)]
     return out
 
@@ -69,18 +72,21 @@ def test_lab_files_are_still_the_ones_its_thresholds_were_set_on(gen, tmp_path):
 
 def test_domain_files_regenerate_byte_for_byte(gen, tmp_path):
     """Does generate_domains (seeded) write exactly the shipped domain files and datasheet?"""
-    gen.generate_domains(tmp_path)
-    names = sorted(f.name for f in tmp_path.iterdir())
-    assert names == sorted(f.name for f in DOMAINS.iterdir())
-    assert names == sorted([*(f"{s}.tsv" for s in SPLITS), "DATASHEET.md"])
-    for name in names:
-        assert (tmp_path / name).read_bytes() == (DOMAINS / name).read_bytes(), name
+    gen.generate_domains(tmp_path / "public", tmp_path / "hidden")
+    written = {f"{d.name}/{f.name}" for d in tmp_path.iterdir() for f in d.iterdir()}
+    public = [f"public/{s}.tsv" for s in SPLITS if s != "target_test"]
+    assert written == {*public, "public/DATASHEET.md", "hidden/target_test.tsv"}
+    shipped = {"public": PUBLIC, "hidden": HIDDEN}
+    for name in written:
+        folder, file = name.split("/")
+        assert (tmp_path / name).read_bytes() == (shipped[folder] / file).read_bytes(), name
 
 
 def test_sizes_are_those_of_the_generator_and_the_files_small(gen, reviews):
     for split in SPLITS:
         assert len(reviews[split]) == gen.TRANSFER_SPLITS[split][1]
-    assert sum(f.stat().st_size for f in DOMAINS.iterdir()) < 300_000
+    files = [PUBLIC / f"{s}.tsv" for s in SPLITS[:-1]] + [HIDDEN / "target_test.tsv"]
+    assert sum(f.stat().st_size for f in files) < 300_000
 
 
 def _domain_of(gen, text: str) -> set[str]:

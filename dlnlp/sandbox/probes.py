@@ -25,6 +25,7 @@ import sys
 import types
 
 import torch
+import torch.optim.optimizer as _optimizer_module
 
 _REGISTER_PRE_HOOK = torch.nn.Module.register_forward_pre_hook
 _REGISTER_HOOK = torch.nn.Module.register_forward_hook
@@ -36,17 +37,27 @@ _MODULE_HOOK_CALLER = next(  # the frame torch runs forward hooks from: Module._
     c for c in torch.nn.Module._call_impl.__code__.co_consts if getattr(c, "co_name", "") == "inner"
 )
 _BACKWARD_CALLER = torch.autograd.graph._engine_run_backward.__code__
+_OPTIMIZER_HOOK_CALLER = next(  # the frame torch runs optimizer step pre-hooks from: the wrapper
+    c
+    for c in torch.optim.Optimizer.profile_hook_step.__code__.co_consts
+    if getattr(c, "co_name", "") == "wrapper"
+)
+_REGISTER_STEP_PRE_HOOK = _optimizer_module.register_optimizer_step_pre_hook
+_OPTIMIZER_DICT = vars(torch.optim.Optimizer)["__dict__"].__get__  # the instance's own dict
+_REQUIRES_GRAD = vars(torch._C.TensorBase)["requires_grad"].__get__
+_MAX_PARAMETERS = 100_000  # bound the walk of an optimizer's parameter groups
 _MAX_MODULES = 10_000  # bound the walk of a model tree (a hostile one may be huge or cyclic)
 _getframe = sys._getframe
 
 
-def _called_by(code: types.CodeType) -> bool:
-    """Whether the hook running now was called from `code` (torch's own caller), two frames up.
+def _called_by(code: types.CodeType, up: int = 1) -> bool:
+    """Whether the hook running now was called from `code` (torch's own caller), `up` frames
+    above the hook.
 
     Strict: the lab's models run on the CPU, where autograd calls hooks on the thread that
     called backward(); a hook with no Python caller (a thread of its own) does not count."""
     try:
-        return _getframe(2).f_code is code
+        return _getframe(1 + up).f_code is code
     except ValueError:  # no caller frame at all
         return False
 
@@ -71,6 +82,26 @@ def _flag(module: object) -> bool | None:
     (e.g. a `training` property: the flag that dropout reads is then the class's to invent)."""
     flag = _INSTANCE_DICT(module).get("training")
     return flag if type(flag) is bool else None
+
+
+def _named_parameters(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """Every parameter of the tree by its dotted name (each object once, under its first name),
+    from the raw `_modules` and `_parameters` dicts (no overridable .named_parameters())."""
+    named, seen, todo, walked = {}, set(), [("", model)], set()
+    while todo and len(walked) < _MAX_MODULES:
+        prefix, m = todo.pop(0)
+        if id(m) in walked or not issubclass(type(m), torch.nn.Module):
+            continue
+        walked.add(id(m))
+        own = _INSTANCE_DICT(m).get("_parameters")
+        for name, p in own.items() if type(own) is dict else ():
+            if issubclass(type(p), torch.Tensor) and id(p) not in seen:
+                seen.add(id(p))
+                named[f"{prefix}{name}"] = p
+        children = _INSTANCE_DICT(m).get("_modules")
+        if type(children) is dict:
+            todo.extend((f"{prefix}{k}.", c) for k, c in children.items())
+    return named
 
 
 def _parameters(model: torch.nn.Module, genuine: bool = True) -> list[torch.Tensor]:
@@ -194,9 +225,67 @@ def _zero_passes() -> dict[str, int]:
     return {k: 0 for k in (*kinds, "trained", *(f"trained_{k}" for k in kinds[1:]))}
 
 
+def _optimizer_probes():
+    """watch_optimizers and optimizer_report."""
+    steps: dict[int, dict[str, int]] = {}  # id(model) -> optimizer step counts
+    watched: dict[int, object] = {}  # as in _gradient_probes
+
+    def watch_optimizers(model: torch.nn.Module) -> None:
+        """From now on, at every step of any torch optimizer, record which of `model`'s
+        parameters (as they are now) the optimizer holds, and whether it holds a frozen one."""
+        watched[id(model)] = model
+        mine = {id(p) for p in _named_parameters(model).values()}
+        counts = steps.setdefault(id(model), {k: 0 for k in _STEP_COUNTS})
+
+        def before_step(optimizer, _args, _kwargs):
+            if not _called_by(_OPTIMIZER_HOOK_CALLER, up=1):
+                return
+            held, frozen = _held(optimizer)
+            counts["steps"] += 1
+            counts["holding_some"] += bool(held & mine)
+            counts["holding_all"] += mine <= held
+            counts["holding_frozen"] += frozen
+
+        _REGISTER_STEP_PRE_HOOK(before_step)
+
+    def optimizer_report(model: torch.nn.Module) -> dict[str, int]:
+        """Since watch_optimizers(model): {"steps": optimizer steps, "holding_some" / "holding_all":
+        those whose optimizer held some / all of the model's parameters, "holding_frozen": those
+        whose optimizer held a parameter (of any model) that does not require grad}."""
+        return dict(steps.get(id(model), {k: 0 for k in _STEP_COUNTS}))
+
+    return watch_optimizers, optimizer_report
+
+
+_STEP_COUNTS = ("steps", "holding_some", "holding_all", "holding_frozen")
+
+
+def _held(optimizer: object) -> tuple[set[int], bool]:
+    """(ids of the tensors in the optimizer's parameter groups, whether one does not require
+    grad), read from its own dict: a param_groups property on its class is not consulted."""
+    groups = (
+        _OPTIMIZER_DICT(optimizer).get("param_groups")
+        if isinstance(optimizer, torch.optim.Optimizer)
+        else None
+    )
+    held, frozen, seen = set(), False, 0
+    for group in groups if type(groups) is list else ():
+        params = group.get("params") if type(group) is dict else None
+        for p in params if type(params) is list else ():
+            seen += 1
+            if seen > _MAX_PARAMETERS:
+                return held, frozen
+            if issubclass(type(p), torch.Tensor):
+                held.add(id(p))
+                with _NO_TORCH_FUNCTION():
+                    frozen = frozen or not _REQUIRES_GRAD(p)
+    return held, frozen
+
+
 watch_gradients, gradient_report = _gradient_probes()
 watch_modes, mode_report = _mode_probes()
-del _gradient_probes, _mode_probes
+watch_optimizers, optimizer_report = _optimizer_probes()
+del _gradient_probes, _mode_probes, _optimizer_probes
 
 
 def parameter_count(model: torch.nn.Module) -> int:
@@ -215,9 +304,20 @@ def logits(model: torch.nn.Module, ids: torch.Tensor, t: int | None = None) -> t
     return out if t is None else out[:, t]
 
 
+def parameter_values(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """A copy of every parameter's values by dotted name, read from the raw dicts: what a
+    frozen model must still hold, whatever its state_dict() would say."""
+    with _NO_TORCH_FUNCTION():
+        return {
+            name: torch.Tensor.clone(torch.Tensor.detach(p))
+            for name, p in _named_parameters(model).items()
+        }
+
+
 def table() -> dict[str, object]:
     """The probes by name, for the worker to bind before any student code loads."""
     names = ("watch_gradients", "gradient_report", "watch_modes", "mode_report")
+    names += ("watch_optimizers", "optimizer_report", "parameter_values")
     return {n: globals()[n] for n in (*names, "parameter_count", "logits")}
 
 

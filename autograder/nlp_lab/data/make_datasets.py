@@ -1373,9 +1373,23 @@ The shipped 40 labels are a favourable draw: on 5 other draws (`--draws`) target
 
 ## Distribution
 
-All these files are in `autograder/nlp_lab/data/domains/` and none is released yet. The
-`transformers` assignment is meant to release `source_train.tsv`, `target_train.tsv` and
-`target_val.tsv` (and a checkpoint pretrained on the source) and keep `target_test.tsv` hidden.
+The `transformers` assignment releases `source_train.tsv`, `target_train.tsv` and
+`target_val.tsv`, with this datasheet, in its `data/` folder, beside the checkpoint pretrained on
+the source (`source_encoder.safetensors`, its vocabulary `vocab.txt`: see "The checkpoint"
+below). `target_test.tsv` stays hidden (`autograder/transformers/data/`): the grader scores
+fine-tuned models on it.
+
+## The checkpoint
+
+`source_encoder.safetensors` holds the weights of the notebook's `Encoder` (d_model 32, 4
+heads, 2 pre-LN layers, mean-pooled) trained on the {source_lines} labelled source reviews alone
+(a linear head on the pooled features, cross-entropy, Adam, the script's EPOCHS epochs, seed 0,
+one CPU thread) by `autograder/nlp_lab/data/make_checkpoint.py`, about 10 s. `vocab.txt` lists
+its tokens, one per line, the line number being the id: `[PAD]` (0), `[UNK]` (1), then every
+word of the released splits, most frequent first. Film words are in the vocabulary, but their
+embeddings are still the random ones the training started from: no source review uses them.
+A test regenerates both files and compares them byte for byte (one thread, deterministic
+kernels, torch pinned).
 
 ## Licence and maintenance
 
@@ -1388,13 +1402,19 @@ so changing one split's size can change the splits after it.
 """
 
 
-def generate_domains(out_dir: Path) -> None:
-    """Write the domain reviews (one file per split) and their datasheet into `out_dir`."""
-    out_dir = Path(out_dir)
+HIDDEN_TRANSFER_SPLITS = ("target_test",)
+
+
+def generate_domains(public_dir: Path, hidden_dir: Path) -> None:
+    """Write the domain reviews, one file per split, and their datasheet: the splits the
+    `transformers` assignment releases and the datasheet into `public_dir`, the hidden test
+    split into `hidden_dir`."""
+    public_dir, hidden_dir = Path(public_dir), Path(hidden_dir)
     rows, seen = [], set()
     for split, (domains, n) in TRANSFER_SPLITS.items():
         assert n % (2 * len(domains)) == 0, f"{split}: {n} cannot be balanced over {domains}"
         reviews = make_transfer_reviews(rng_for("domains", split), domains, n, seen)
+        out_dir = hidden_dir if split in HIDDEN_TRANSFER_SPLITS else public_dir
         write_lines(out_dir / f"{split}.tsv", [f"{y}\t{t}" for y, t in reviews])
         st = stats([t for _, t in reviews])
         neg = sum(1 for y, _ in reviews if y == 0)
@@ -1415,15 +1435,19 @@ def generate_domains(out_dir: Path) -> None:
         flips=", ".join(f'"{w}"' for w in FLIP_WORDS),
         flip_pct=round(100 * FLIP_RATE),
         negation_pct=round(100 * TRANSFER_NEGATION_RATE),
+        source_lines=TRANSFER_SPLITS["source_train"][1],
     )
-    write_lines(out_dir / "DATASHEET.md", sheet.splitlines())
+    write_lines(public_dir / "DATASHEET.md", sheet.splitlines())
 
 
 def main() -> None:
     root = Path(__file__).resolve().parents[3]
     hidden = root / "autograder" / "nlp_lab" / "data"
     generate(root / "assignments" / "nlp_lab" / "data", hidden)
-    generate_domains(hidden / "domains")
+    generate_domains(
+        root / "assignments" / "transformers" / "data",
+        root / "autograder" / "transformers" / "data",
+    )
 
 
 if __name__ == "__main__":

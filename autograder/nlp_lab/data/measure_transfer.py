@@ -16,7 +16,8 @@ root::
 
     .venv/bin/python autograder/nlp_lab/data/measure_transfer.py [--draws] [FOLDER]
 
-FOLDER defaults to autograder/nlp_lab/data/domains (the shipped files).
+FOLDER (all four splits in one place) defaults to the shipped files: the released splits in
+assignments/transformers/data/, the hidden test split in autograder/transformers/data/.
 """
 
 from __future__ import annotations
@@ -125,9 +126,12 @@ def show(title: str, runs: list[dict[str, float]]) -> None:
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if a != "--draws"]
-    folder = Path(args[0]) if args else Path(__file__).resolve().parent / "domains"
+    root = Path(__file__).resolve().parents[3]
+    public, hidden = root / "assignments/transformers/data", root / "autograder/transformers/data"
+    if args:
+        public = hidden = Path(args[0])
     splits = ("source_train", "target_train", "target_val", "target_test")
-    data = {s: read(folder / f"{s}.tsv") for s in splits}
+    data = {s: read((hidden if s == "target_test" else public) / f"{s}.tsv") for s in splits}
     runs = [run(data, seed) for seed in SEEDS]
     show(f"target test accuracy, bag-of-words logistic regression, seeds {SEEDS}", runs)
     if "--draws" in sys.argv:

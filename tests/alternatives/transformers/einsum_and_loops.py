@@ -1,6 +1,7 @@
 """Correct, written differently: torch.var_mean, einsum, attention with a loop over heads and an
 explicit -inf mask, a TinyGPT whose blocks are built from a table of shapes and whose head is
-F.linear on the tied weight, top-k by indices and the Gumbel-max trick for sampling."""
+F.linear on the tied weight, top-k by indices and the Gumbel-max trick for sampling, and a
+fine_tune that computes a frozen encoder's features once."""
 
 import math
 
@@ -163,3 +164,33 @@ class _ReverseGrad(torch.autograd.Function):
 
 def grad_reverse(x, lam):
     return _ReverseGrad.apply(x, lam)
+
+
+def fine_tune(encoder, head, data, epochs, lr, freeze_encoder=True, seed=0):
+    # a frozen encoder's features are computed once, under no_grad, and reused every epoch
+    torch.manual_seed(seed)
+    ids, labels = data
+    for _, param in encoder.named_parameters():
+        param.requires_grad = not freeze_encoder
+    trainable = [p for _, p in [*encoder.named_parameters(), *head.named_parameters()]]
+    optimizer = torch.optim.Adam([p for p in trainable if p.requires_grad], lr=lr)
+    if freeze_encoder:
+        encoder.eval()
+        with torch.no_grad():
+            cached = encoder(ids)
+    else:
+        encoder.train()
+    head.train()
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for batch in torch.split(torch.randperm(len(labels)), 8):
+            features = cached[batch] if freeze_encoder else encoder(ids[batch])
+            logp = torch.log_softmax(head(features), dim=-1)
+            loss = -logp[torch.arange(len(batch)), labels[batch]].mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            batch_losses.append(float(loss))
+        losses.append(sum(batch_losses) / len(batch_losses))
+    return losses

@@ -1,6 +1,7 @@
 """Correct, written with modules: a Block module holding the block's Parameters under the
 contract's names (so that blocks.<i>.W_q is still the state-dict name), nn.LayerNorm for ln_f,
-the head tied by assignment."""
+the head tied by assignment; a fine_tune that switches modules whole and gives the optimizer
+parameter groups."""
 
 import torch
 from torch import nn
@@ -49,3 +50,28 @@ class TinyGPT(nn.Module):
         for block in self.blocks:
             x = block(x, mask)
         return self.lm_head(self.ln_f(x))
+
+
+def fine_tune(encoder, head, data, epochs, lr, freeze_encoder=True, seed=0):
+    # modules switched whole (requires_grad_, train(mode)), the optimizer given parameter groups
+    torch.manual_seed(seed)
+    ids, labels = data
+    encoder.requires_grad_(not freeze_encoder).train(not freeze_encoder)
+    head.requires_grad_(True).train()
+    groups = [{"params": list(head.parameters())}]
+    if not freeze_encoder:
+        groups.append({"params": list(encoder.parameters())})
+    optimizer = torch.optim.Adam(groups, lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    losses = []
+    for _ in range(epochs):
+        order, total, n = torch.randperm(len(labels)), 0.0, 0
+        for i in range(0, len(order), 8):
+            b = order[i : i + 8]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(head(encoder(ids[b])), labels[b])
+            loss.backward()
+            optimizer.step()
+            total, n = total + loss.item(), n + 1
+        losses.append(total / n)
+    return losses

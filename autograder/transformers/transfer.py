@@ -69,11 +69,14 @@ def given_features() -> torch.Tensor:
         return encoder.eval()(target_train()[0])
 
 
-def models(student, seed: int = GRADING_SEED):
+def models(student, seed: int = GRADING_SEED, pretrained: bool = True):
     """The student's Encoder (holding the checkpoint) and a new ClassifierHead, in the worker,
-    after checking that the Encoder is still the one the notebook gives."""
+    after checking that the Encoder is still the one the notebook gives. `pretrained=False`:
+    the Encoder as initialised, unchecked (the from-scratch comparison of the kit's tests)."""
     student.seed(seed)
     encoder = student.keep.Encoder(len(vocabulary()))
+    if not pretrained:
+        return encoder, student.keep.ClassifierHead()
     encoder.method("load_state_dict", checkpoint())
     encoder.method("eval")
     features = encoder(target_train()[0])
@@ -88,9 +91,11 @@ def models(student, seed: int = GRADING_SEED):
     return encoder, head
 
 
-def fine_tuned(student, run: dict, watch: bool = True, seed: int = GRADING_SEED):
+def fine_tuned(
+    student, run: dict, watch: bool = True, seed: int = GRADING_SEED, pretrained: bool = True
+):
     """(encoder, head, losses): the student's fine_tune run with `run` on the film labels."""
-    encoder, head = models(student, seed)
+    encoder, head = models(student, seed, pretrained)
     if watch:
         for model in (encoder, head):
             model.probe("watch_optimizers")

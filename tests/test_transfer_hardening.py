@@ -206,3 +206,48 @@ def test_a_lying_state_dict_does_not_hide_a_trained_frozen_encoder(graded):
     texts = json.dumps(r.texts("fine_tune"))
     assert "the frozen encoder's weights changed" in texts
     assert "the optimizer holds parameters that do not train" in texts
+
+
+# ---- sharing a run between the tests of one submission --------------------------------------
+
+
+class _Worker:
+    alive = True
+
+
+class _Session:
+    """What StudentProxy.shared reads of a grading session: its cache and its worker."""
+
+    def __init__(self) -> None:
+        self.shared, self.generation, self.worker = {}, 1, _Worker()
+
+
+def test_a_shared_run_is_made_once_per_worker_and_again_after_it_is_replaced():
+    from dlnlp.grade.session import StudentProxy
+
+    session, made = _Session(), []
+    student = StudentProxy(session)
+
+    def make():
+        made.append(session.generation)
+        return len(made)
+
+    assert student.shared("run", make) == student.shared("run", make) == 1
+    session.worker.alive = False  # e.g. retired after holding hidden inputs
+    session.worker, session.generation = _Worker(), 2
+    assert student.shared("run", make) == 2 and made == [1, 2]
+
+
+def test_a_failed_run_is_not_shared():
+    from dlnlp.grade.session import StudentProxy
+
+    student, calls = StudentProxy(_Session()), []
+
+    def make():
+        calls.append(1)
+        raise ValueError("training failed")
+
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            student.shared("run", make)
+    assert len(calls) == 2

@@ -1,7 +1,9 @@
 """Hidden tests for fine_tune, on the notebook's Encoder holding the source checkpoint and the
 40 film labels. What is credited is read by the kit's probes in the worker (raw parameter values,
 optimizer steps, forward-pass modes) or computed here (held-out accuracy), never taken from what
-fine_tune reports (README, "Security")."""
+fine_tune reports (README, "Security"). Two training runs serve all four tests
+(transfer.shared_run): the frozen one the first two, the unfrozen one the last three; the
+accuracy test, which retires the worker, comes last."""
 
 import torch
 
@@ -29,7 +31,7 @@ def _optimizer_steps(student, model, run) -> dict:
 def test_frozen_encoder_stays_bitwise_unchanged_in_eval_mode(student):
     """freeze_encoder=True: the encoder's weights are exactly the checkpoint's afterwards, and it
     ran with dropout off (eval mode): a fixed feature extractor"""
-    encoder, _, _ = transfer.fine_tuned(student, FROZEN)
+    encoder, _, _ = transfer.shared_run(student, FROZEN)
     after = encoder.probe("parameter_values")
     for name, value in transfer.checkpoint().items():
         if not torch.equal(after.get(name, torch.empty(0)), value):
@@ -48,14 +50,14 @@ def test_frozen_encoder_stays_bitwise_unchanged_in_eval_mode(student):
 
 def test_optimizer_holds_only_the_trainable_parameters(student):
     """frozen: no encoder parameter (nor any frozen one) in the optimizer; unfrozen: all of them"""
-    encoder, head, _ = transfer.fine_tuned(student, FROZEN)
+    encoder, head, _ = transfer.shared_run(student, FROZEN)
     frozen = _optimizer_steps(student, encoder, FROZEN)
     check(frozen["holding_some"] == 0 and frozen["holding_frozen"] == 0, HINT_OPTIMIZER_FROZEN)
     check(
         head.probe("optimizer_report")["holding_all"] >= transfer.steps(FROZEN),
         "the optimizer must hold the head's parameters: they are what fine-tuning trains",
     )
-    encoder, _, _ = transfer.fine_tuned(student, FULL)
+    encoder, _, _ = transfer.shared_run(student, FULL)
     full = _optimizer_steps(student, encoder, FULL)
     check(
         full["holding_all"] >= transfer.steps(FULL) and full["holding_frozen"] == 0,
@@ -66,7 +68,7 @@ def test_optimizer_holds_only_the_trainable_parameters(student):
 
 def test_training_runs_in_train_mode_with_zeroed_gradients(student):
     """the head (and an unfrozen encoder) train in train mode; gradients are zeroed every step"""
-    encoder, head, _ = transfer.fine_tuned(student, FULL)
+    encoder, head, _ = transfer.shared_run(student, FULL)
     for model, what in ((head, "the head"), (encoder, "the unfrozen encoder")):
         modes = model.probe("mode_report")
         check(
@@ -91,7 +93,7 @@ def test_training_runs_in_train_mode_with_zeroed_gradients(student):
 def test_fine_tuned_accuracy_on_the_hidden_film_reviews(student):
     """the checkpoint fine-tuned with the encoder unfrozen, scored on the hidden film test
     reviews (partial credit between thresholds)"""
-    encoder, head, _ = transfer.fine_tuned(student, FULL, watch=False)
+    encoder, head, _ = transfer.shared_run(student, FULL)
     low, high = transfer.ACCURACY
     graded(
         transfer.held_out_accuracy(student, encoder, head),

@@ -106,6 +106,14 @@ def fine_tuned(
     return encoder, head, losses
 
 
+def shared_run(student, run: dict):
+    """fine_tuned(student, run), watched, made once per worker and shared by the tests that read
+    it (the accuracy test, which retires the worker, comes last in test_fine_tune.py)."""
+    return student.shared(
+        ("fine_tune", tuple(sorted(run.items()))), lambda: fine_tuned(student, run)
+    )
+
+
 def steps(run: dict) -> int:
     """Optimizer steps the budget implies: one per minibatch of BATCH, in each epoch."""
     return run["epochs"] * -(-len(target_train()[1]) // BATCH)

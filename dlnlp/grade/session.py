@@ -75,6 +75,9 @@ class Session:
         self.generation = 0  # counts workers: a Remote from an earlier worker names nothing
         self.deadline = time.monotonic() + limits.total_seconds
         self.hidden = 0  # > 0 while the worker holds hidden inputs (holding_hidden_inputs)
+        self.shared: dict[
+            object, tuple[int, object]
+        ] = {}  # StudentProxy.shared: (generation, value)
 
     def _ready_worker(self, fn: str) -> Worker:
         if self.worker is not None and self.worker.alive:
@@ -315,6 +318,20 @@ class StudentProxy:
     def seed(self, seed: int) -> None:
         """Seed the sandbox's random generators before calls that sample."""
         self._session.seed(seed)
+
+    def shared(self, key: object, make):
+        """make()'s result, computed once per worker: the tests of one submission share an
+        expensive run (a trained model and what the probes saw of its training) instead of
+        repeating it. Made again once that worker is gone (its kept objects name nothing); a
+        make() that raises is not remembered."""
+        s = self._session
+        if key in s.shared:
+            generation, value = s.shared[key]
+            if generation == s.generation and s.worker is not None and s.worker.alive:
+                return value
+        value = make()
+        s.shared[key] = (s.generation, value)
+        return value
 
     def holding_hidden_inputs(self):
         """`with student.holding_hidden_inputs():` around every call that sends hidden data:

@@ -54,6 +54,27 @@ def fill(
 # Written answers in a student's words (graded by hand; not the model answers of assignments/),
 # by grade_id, in the notebook's order.
 WRITTEN = {
+    "foundations": {
+        "written_test_once": (
+            "If I pick lambda by the test accuracy, the test set has helped choose the model, so it "
+            "is not new data any more: the best of several test scores is optimistic, partly luck. "
+            "The validation split is for choosing; the test split is looked at once, at the end, "
+            "so that its number estimates how the model does on data it has never influenced."
+        ),
+        "written_gini_no_label": (
+            "The labels are in p: p_c is the share of the node's training examples with label c. "
+            "The node predicts that distribution (or its majority class), and 1 - sum p_c^2 is "
+            "the chance that a random example of the node gets a wrong label drawn from p. So a "
+            "purer split is a split with fewer training errors, which is what a loss measures."
+        ),
+        "written_hinge_outlier": (
+            "Both losses grow only linearly for a point far on the wrong side, so the outlier "
+            "pulls with a bounded force. The SVM only listens to points with margin below 1 (the "
+            "support vectors), so the far-away correct points do not push back and the outlier "
+            "can tilt the boundary; logistic regression gives every point a small gradient, so "
+            "all of them take part and the boundary moves less."
+        ),
+    },
     "attention": {
         "written_scaling": (
             r"If the entries of $q$ and $k$ have mean 0 and variance 1, then $q \cdot k$ is a sum of $d_k$ "
@@ -202,6 +223,11 @@ WRITTEN = {
 
 # The partial sample's second written answer: a plausible mistake.
 WRONG = {
+    "foundations": (
+        "written_gini_no_label",
+        "Gini does not need labels because it only measures how spread the features are in the "
+        "node, like a variance, so the tree is trained without supervision.",
+    ),
     "transformers": (
         "written_pre_ln_tying",
         "(a) Pre-LN normalises the input of every sublayer, so the activations never grow and the "

@@ -1,0 +1,16 @@
+"""dlogits = softmax - Y, forgetting the 1/N of the mean.
+
+target: cross_entropy
+hint: dlogits is not divided by N
+unaffected: softmax, hinge_loss, fit_linear_model, standardize, rbf_features, entropy, gini, information_gain, best_split, sparse_penalty
+"""
+
+import torch
+
+
+def cross_entropy(logits, y):
+    N, C = logits.shape
+    Y = torch.nn.functional.one_hot(y.long(), C).to(logits.dtype) if y.dim() == 1 else y
+    shifted = logits - logits.amax(dim=1, keepdim=True)
+    log_p = shifted - shifted.exp().sum(dim=1, keepdim=True).log()
+    return -(Y * log_p).sum() / N, log_p.exp() - Y

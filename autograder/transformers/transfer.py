@@ -143,11 +143,11 @@ def held_out_accuracy(student, encoder, head, batch_size: int = 500) -> float:
         encoder.method("eval")
         head.method("eval")
         for start in range(0, len(labels), batch_size):
-            logits = head(encoder(ids[start : start + batch_size]))
+            chunk, truth = ids[start : start + batch_size], labels[start : start + batch_size]
+            logits = head(encoder(chunk))
             check(
-                isinstance(logits, torch.Tensor)
-                and logits.shape == (len(ids[start : start + batch_size]), 2),
+                isinstance(logits, torch.Tensor) and logits.shape == (len(chunk), 2),
                 "the head must give logits of shape (B, 2)",
             )
-            correct += int((logits.argmax(-1) == labels[start : start + batch_size]).sum())
+            correct += int((logits.argmax(-1) == truth).sum())
     return correct / len(labels)

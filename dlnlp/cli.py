@@ -72,14 +72,19 @@ def build(assignments: tuple[str, ...], nbgrader_course: Path | None, root: Path
     """Build release/<id>/<id>.ipynb with nbgrader (default: every assignment).
 
     With --nbgrader-course DIR, generate the assignments in that nbgrader course instead
-    (DIR/source/ and DIR/release/), with their cells and points in its gradebook.
+    (DIR/source/ and DIR/release/), with their cells and points in its gradebook; a course
+    without DIR/nbgrader_config.py gets one (its id, an exchange in DIR/exchange/).
     """
+    from dlnlp.build.nbgrader_config import write_nbgrader_config
     from dlnlp.build.release import build_release, generate
 
     course = _course(root)
+    if nbgrader_course:
+        nbgrader_course.mkdir(parents=True, exist_ok=True)
+        if written := write_nbgrader_config(nbgrader_course):
+            click.echo(f"wrote {written} (course id, a course-local exchange)")
     for a in assignments or list(course.config().assignments):
         if nbgrader_course:
-            nbgrader_course.mkdir(parents=True, exist_ok=True)
             click.echo(f"generated {generate(course, a, nbgrader_course.resolve())}")
         else:
             click.echo(f"built {build_release(course, a).relative_to(course.root)}")

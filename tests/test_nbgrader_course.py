@@ -136,3 +136,35 @@ def test_a_course_without_the_assignment_gets_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["grade", ASSIGNMENT, "--nbgrader-course", str(tmp_path)])
     assert result.exit_code == 1
     assert f"dlnlp build {ASSIGNMENT} --nbgrader-course" in result.output
+
+
+@pytest.fixture(scope="module")
+def fresh_course(tmp_path_factory):
+    """A course folder that had nothing in it before `dlnlp build --nbgrader-course`."""
+    root = tmp_path_factory.mktemp("fresh") / "nlp-2026"
+    output = _run("build", "foundations", "--nbgrader-course", str(root))
+    return root, output
+
+
+def test_build_gives_a_new_course_its_config_with_an_id_and_a_local_exchange(fresh_course):
+    root, output = fresh_course
+    config = root / "nbgrader_config.py"
+    assert "wrote" in output and config.is_file()
+    text = config.read_text()
+    assert "c.CourseDirectory.course_id = 'nlp-2026'" in text and "c.Exchange.root" in text
+
+
+def test_release_assignment_uses_the_course_local_exchange_without_warnings(fresh_course):
+    root, _ = fresh_course
+    proc = nbgrader("release_assignment", "foundations", root=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (root / "exchange/nlp-2026/outbound/foundations/foundations.ipynb").is_file()
+    assert "No nbgrader_config.py file found" not in proc.stdout + proc.stderr
+
+
+def test_an_instructors_config_is_never_rewritten(fresh_course):
+    root, _ = fresh_course
+    config = root / "nbgrader_config.py"
+    config.write_text(config.read_text() + "# the instructor's own line\n")
+    output = _run("build", "foundations", "--nbgrader-course", str(root))
+    assert "wrote" not in output and "# the instructor's own line" in config.read_text()

@@ -16,6 +16,7 @@ import torch.optim.optimizer as torch_optimizer
 from torch import nn
 
 from conftest import function_scores, grade_notebooks, solved, with_code
+from dlnlp.grade.session import Session
 from dlnlp.sandbox import probes
 
 # ---- the probes, attacked in this process --------------------------------------------------
@@ -215,10 +216,11 @@ class _Worker:
     alive = True
 
 
-class _Session:
-    """What StudentProxy.shared reads of a grading session: its cache and its worker."""
+class _Session(Session):
+    """A grading session without a sandbox: its cache, generation and worker, as shared reads
+    them (through the real Session.is_current)."""
 
-    def __init__(self) -> None:
+    def __init__(self) -> None:  # no zygote, no limits: nothing here spawns a worker
         self.shared, self.generation, self.worker = {}, 1, _Worker()
 
 

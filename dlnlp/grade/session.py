@@ -75,9 +75,7 @@ class Session:
         self.generation = 0  # counts workers: a Remote from an earlier worker names nothing
         self.deadline = time.monotonic() + limits.total_seconds
         self.hidden = 0  # > 0 while the worker holds hidden inputs (holding_hidden_inputs)
-        self.shared: dict[
-            object, tuple[int, object]
-        ] = {}  # StudentProxy.shared: (generation, value)
+        self.shared: dict[object, tuple[int, object]] = {}  # StudentProxy.shared's values
 
     def _ready_worker(self, fn: str) -> Worker:
         if self.worker is not None and self.worker.alive:
@@ -221,9 +219,13 @@ class Session:
                 raise self._fail(fn, Verdict.PROTOCOL, _FORGED, keep=False)
         return out
 
+    def is_current(self, generation: int) -> bool:
+        """Is worker `generation` the live one (so that the objects it kept still exist)?"""
+        return generation == self.generation and self.worker is not None and self.worker.alive
+
     def check_current(self, fn: str, generation: int) -> None:
         """Raise StudentError when an object kept by worker `generation` is gone (replaced)."""
-        if generation != self.generation or self.worker is None or not self.worker.alive:
+        if not self.is_current(generation):
             raise self._fail(fn, Verdict.LOST, keep=False)
 
     def seed(self, seed: int) -> None:
@@ -327,7 +329,7 @@ class StudentProxy:
         s = self._session
         if key in s.shared:
             generation, value = s.shared[key]
-            if generation == s.generation and s.worker is not None and s.worker.alive:
+            if s.is_current(generation):
                 return value
         value = make()
         s.shared[key] = (s.generation, value)

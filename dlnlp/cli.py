@@ -75,14 +75,21 @@ def build(assignments: tuple[str, ...], nbgrader_course: Path | None, root: Path
     (DIR/source/ and DIR/release/), with their cells and points in its gradebook; a course
     without DIR/nbgrader_config.py gets one (its id, an exchange in DIR/exchange/).
     """
-    from dlnlp.build.nbgrader_config import write_nbgrader_config
+    from dlnlp.build.nbgrader_config import engine_lines, uses_engine, write_nbgrader_config
     from dlnlp.build.release import build_release, generate
 
     course = _course(root)
     if nbgrader_course:
         nbgrader_course.mkdir(parents=True, exist_ok=True)
-        if written := write_nbgrader_config(nbgrader_course):
-            click.echo(f"wrote {written} (course id, a course-local exchange)")
+        if written := write_nbgrader_config(nbgrader_course, course.root):
+            click.echo(f"wrote {written} (course id, a course-local exchange, dlnlp as engine)")
+        elif not uses_engine(nbgrader_course):
+            click.echo(
+                f"note: {nbgrader_course / 'nbgrader_config.py'} is yours and kept; for "
+                "`nbgrader autograde` and formgrader's Autograde button to grade with dlnlp, "
+                f"add these lines to it:\n{engine_lines(course.root)}",
+                err=True,
+            )
     for a in assignments or list(course.config().assignments):
         if nbgrader_course:
             click.echo(f"generated {generate(course, a, nbgrader_course.resolve())}")

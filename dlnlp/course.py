@@ -20,14 +20,17 @@ class Course:
 
     @classmethod
     def find(cls, start: Path | None = None) -> Course:
-        """The nearest folder at or above `start` (default: the working directory) with grader_config.yaml."""
+        """The nearest folder at or above `start` (default: the working directory) with
+        grader_config.yaml; else the repository this dlnlp is installed from (an editable
+        install, as `make` does), so that dlnlp works from an nbgrader course folder too."""
         here = (start or Path.cwd()).resolve()
-        for folder in (here, *here.parents):
+        installed = Path(__file__).resolve().parents[1]
+        for folder in (here, *here.parents, installed):
             if (folder / "grader_config.yaml").is_file():
                 return cls(folder)
         raise ConfigError(
-            f"no grader_config.yaml in {here} or any folder above it; run dlnlp from the course "
-            "repository or pass --root"
+            f"no grader_config.yaml in {here} or any folder above it, nor in {installed} (where "
+            "dlnlp is installed from); run dlnlp from the course repository or pass --root"
         )
 
     @property

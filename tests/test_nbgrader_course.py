@@ -74,7 +74,7 @@ def test_nbgrader_export_shows_the_kits_scores(graded_course):
 
 def test_scores_sit_on_each_functions_locked_check_cell(graded_course):
     """Is each function's score recorded against check_<function>, and are written answers left
-    for a person to grade?"""
+    for a person to grade when there is one?"""
     from nbgrader.api import Gradebook
 
     from dlnlp.render.gradebook import course_directory
@@ -94,8 +94,15 @@ def test_scores_sit_on_each_functions_locked_check_cell(graded_course):
         assert sum(g.auto_score for g in checks.values()) == pytest.approx(
             _our_scores(graded_course)["ben"], abs=1e-4
         )
-        written = [g for n, g in grades.items() if n not in checks]
-        assert all(g.auto_score is None and g.needs_manual_grade for g in written)
+
+        def written(student):
+            nb = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+            return [(g.auto_score, g.needs_manual_grade) for g in nb.grades if g.name not in checks]
+
+        # nbgrader's rule for written answers: an answer waits for a person; an answer left as
+        # released (cy) or a notebook that cannot be read (dee) is 0 with no one to look at it
+        assert written("ada") and all(w == (None, True) for w in written("ada"))
+        assert all(w == (0, False) for w in written("cy") + written("dee"))
 
 
 def test_a_manual_score_on_a_written_answer_counts_and_survives_a_regrade(graded_course):

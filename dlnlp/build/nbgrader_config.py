@@ -4,12 +4,32 @@ Without a `nbgrader_config.py` every nbgrader command warns, the course has no i
 exchange is the system-wide /srv/nbgrader/exchange, which formgrader reports as missing on a
 machine without it. The file written here gives the course an id (its folder's name) and an
 exchange inside the course folder (`exchange/`), found from the file's own location, so the
-folder can be moved. An existing file is the instructor's: it is never rewritten.
+folder can be moved. It also makes dlnlp nbgrader's grading engine, through nbgrader's own
+configuration (no fork): `nbgrader autograde` and formgrader's Autograde button grade with
+dlnlp's hidden tests (grade/nbgrader_engine.py), `nbgrader export` rounds its scores
+(render/nbgrader_export.py), and formgrader's maths comes from the local MathJax.
+An existing file is the instructor's: it is never rewritten (`ENGINE_LINES` says what to add).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from dlnlp.grade.nbgrader_engine import AUTOGRADE_PREPROCESSORS
+
+ENGINE_LINES = """\
+# dlnlp grades: nbgrader autograde (and formgrader's Autograde button) runs dlnlp's sandboxed
+# hidden tests instead of executing the notebook; nbgrader's SaveAutoGrades stores the scores
+c.Autograde.autograde_preprocessors = {preprocessors}
+c.GradeWithDlnlp.kit_root = {kit_root!r}  # the dlnlp repository (grader_config.yaml)
+# feedback never shows hidden tests; `nbgrader export` rounds scores to two decimals
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
+c.ExportApp.plugin_class = "dlnlp.render.nbgrader_export.RoundedCsvExport"
+"""
 
 TEMPLATE = """\
 # Written by `dlnlp build --nbgrader-course` once; edit freely: dlnlp never rewrites this file.
@@ -23,10 +43,23 @@ c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exch
 """
 
 
-def write_nbgrader_config(root: Path) -> Path | None:
+def engine_lines(kit_root: Path) -> str:
+    """The lines that make dlnlp an nbgrader course's grading engine."""
+    listed = "".join(f"\n    {p!r}," for p in AUTOGRADE_PREPROCESSORS)
+    return ENGINE_LINES.format(preprocessors=f"[{listed}\n]", kit_root=str(kit_root))
+
+
+def write_nbgrader_config(root: Path, kit_root: Path) -> Path | None:
     """Write root/nbgrader_config.py unless there is one. -> its path, or None when kept."""
     path = root / "nbgrader_config.py"
     if path.exists():
         return None
-    path.write_text(TEMPLATE.format(course_id=root.resolve().name), encoding="utf-8")
+    text = TEMPLATE.format(course_id=root.resolve().name) + engine_lines(kit_root.resolve())
+    path.write_text(text, encoding="utf-8")
     return path
+
+
+def uses_engine(root: Path) -> bool:
+    """Does the course's nbgrader_config.py make dlnlp its autograde engine?"""
+    path = root / "nbgrader_config.py"
+    return path.is_file() and "GradeWithDlnlp" in path.read_text(encoding="utf-8", errors="replace")

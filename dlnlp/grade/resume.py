@@ -74,11 +74,17 @@ class Grading:
         return cls(common, functions)
 
     def fingerprint(self, submission: Path) -> Fingerprint:
-        try:
-            digest = _sha(submission.read_bytes())
-        except OSError:
-            digest = "unreadable"
-        return Fingerprint(submission=digest, common=self.common, functions=self.functions)
+        return Fingerprint(
+            submission=submission_digest(submission), common=self.common, functions=self.functions
+        )
+
+
+def submission_digest(path: Path) -> str:
+    """The fingerprint of a submission file as it is now ("unreadable" when it cannot be read)."""
+    try:
+        return _sha(path.read_bytes())
+    except OSError:
+        return "unreadable"
 
 
 def load_record(folder: Path) -> Record | None:

@@ -24,15 +24,17 @@ class GradebookError(DlnlpError):
     """The nbgrader course cannot take the scores; the message says what to do."""
 
 
-def course_directory(root: Path):
-    """nbgrader's CourseDirectory for `root`, with the course's nbgrader_config.py applied."""
+def course_directory(root: Path, config=None):
+    """nbgrader's CourseDirectory for `root`, with the course's nbgrader_config.py applied
+    (or `config`, already loaded)."""
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
-    config = Config()
-    if (root / "nbgrader_config.py").is_file():
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    if config is None:
+        config = Config()
+        if (root / "nbgrader_config.py").is_file():
+            config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     config.CourseDirectory.root = str(root.resolve())
     return CourseDirectory(config=config)
 
@@ -84,39 +86,93 @@ def record_scores(root: Path, assignment_id: str, results: list[Results]) -> Non
     """Write every student's per-function scores into the course's gradebook.
 
     The gradebook must already know the assignment and its cells: `dlnlp build ID
-    --nbgrader-course DIR` (or nbgrader generate_assignment) puts them there.
+    --nbgrader-course DIR` (or nbgrader generate_assignment) puts them there. Each student's
+    notebook goes through nbgrader's own Autograde converter with dlnlp as its engine
+    (grade/nbgrader_engine.py, told not to grade again): the gradebook, autograded/ and its
+    check cells' verdicts come out exactly as `nbgrader autograde` or formgrader's button would
+    leave them. A notebook nbgrader cannot take (unreadable, handed in under another name)
+    gets its scores written here instead, the same way.
     """
+    with open_gradebook(root, assignment_id) as (_, assignment, coursedir):
+        notebook = _notebook(assignment, assignment_id, root)
+    names = _nbgrader_ids(coursedir)
+    for r in results:
+        # nbgrader's own id (its submitted/ folder), which dlnlp's id maps from
+        student = names.get(r.student, r.student)
+        submitted = Path(coursedir.format_path("submitted", student, assignment_id))
+        if r.status == "graded" and r.submission == f"{notebook}.ipynb":
+            outcome = _autograde(root, assignment_id, student)
+            if not outcome["success"]:
+                raise GradebookError(
+                    f"nbgrader could not record {student}'s scores:\n"
+                    f"{outcome.get('log', '')[-3000:]}{outcome.get('error', '')[-2000:]}"
+                )
+        else:
+            _record_directly(root, assignment_id, notebook, student, r, submitted)
+            autograded = Path(coursedir.format_path("autograded", student, assignment_id))
+            if autograded.exists():  # nothing of an earlier grading may stay
+                shutil.rmtree(autograded)
+            if submitted.is_dir():
+                # nbgrader's converter cannot take it: the submission as handed in, so that
+                # formgrader still shows what there is
+                shutil.copytree(submitted, autograded)
+        _publish(coursedir, student, r, assignment_id, notebook, submitted)
+
+
+def _autograde(root: Path, assignment_id: str, student: str) -> dict:
+    """nbgrader's Autograde converter on one student, as `nbgrader autograde` runs it, with
+    dlnlp as its engine reading the results just written (whatever the course's own
+    nbgrader_config.py says about autograding). -> nbgrader's {success, log, error}."""
+    from nbgrader.converters import Autograde
+    from nbgrader.utils import capture_log
+
+    from dlnlp.grade.nbgrader_engine import AUTOGRADE_PREPROCESSORS
+
+    config = course_directory(root).config
+    config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
+    config.GradeWithDlnlp.regrade = False
+    config.CourseDirectory.assignment_id = assignment_id
+    config.CourseDirectory.student_id = student
+    app = Autograde(coursedir=course_directory(root, config), config=config)
+    app.force, app.create_student = True, True
+    app.log.setLevel("WARN")
+    with warnings.catch_warnings():
+        # nbgrader 0.9.6 trips SQLAlchemy 2's autoflush warning (see open_gradebook)
+        from sqlalchemy.exc import SAWarning
+
+        warnings.simplefilter("ignore", SAWarning)
+        return capture_log(app)
+
+
+def _record_directly(
+    root: Path, assignment_id: str, notebook: str, student: str, r: Results, submitted: Path
+) -> None:
+    """The gradebook rows nbgrader's converter would write, for a notebook it cannot read:
+    each check cell dlnlp's score (0 for an unreadable notebook), each written answer 0 with
+    "No response." when unchanged, else left for a person to grade."""
     from nbgrader.utils import compute_checksum, parse_utc
 
-    with open_gradebook(root, assignment_id) as (gb, assignment, coursedir):
-        notebook = _notebook(assignment, assignment_id, root)
+    with open_gradebook(root, assignment_id) as (gb, assignment, _):
         cells = next(nb for nb in assignment.notebooks if nb.name == notebook).grade_cells
-        names = _nbgrader_ids(coursedir)
-        for r in results:
-            # nbgrader's own id (its submitted/ folder), which dlnlp's id maps from
-            student = names.get(r.student, r.student)
-            submitted = Path(coursedir.format_path("submitted", student, assignment_id))
-            stamp = submitted / "timestamp.txt"
-            extra = {"timestamp": parse_utc(stamp.read_text().strip())} if stamp.is_file() else {}
-            gb.update_or_create_student(student)
-            gb.update_or_create_submission(assignment_id, student, **extra)
-            scores = {f"check_{f.name}": f.score for f in r.functions}
-            answers = _answers(submitted / f"{notebook}.ipynb")
-            for cell in cells:
-                grade = gb.find_grade(cell.name, notebook, assignment_id, student)
-                if cell.name.startswith("check_"):
-                    # an unreadable notebook has no functions: it scores 0 on each
-                    grade.auto_score = scores.get(cell.name, 0.0)
-                    grade.needs_manual_grade = grade.manual_score is not None
-                else:  # a written answer: for a person to grade
-                    grade.auto_score = None
-                    grade.needs_manual_grade = True
-                    comment = gb.find_comment(cell.name, notebook, assignment_id, student)
-                    answer = answers.get(cell.name)
-                    unchanged = answer is None or _unchanged(answer, compute_checksum)
-                    comment.auto_comment = "No response." if unchanged else None
-            gb.db.commit()
-            _publish(coursedir, student, r, assignment_id, notebook, submitted)
+        stamp = submitted / "timestamp.txt"
+        extra = {"timestamp": parse_utc(stamp.read_text().strip())} if stamp.is_file() else {}
+        gb.update_or_create_student(student)
+        gb.update_or_create_submission(assignment_id, student, **extra)
+        scores = {f"check_{f.name}": f.score for f in r.functions}
+        answers = _answers(submitted / r.submission) if r.submission else {}
+        for cell in cells:
+            grade = gb.find_grade(cell.name, notebook, assignment_id, student)
+            if cell.name.startswith("check_"):
+                # an unreadable notebook has no functions: it scores 0 on each
+                grade.auto_score = scores.get(cell.name, 0.0)
+            else:  # a written answer: nbgrader's rule (unchanged -> 0, else for a person)
+                comment = gb.find_comment(cell.name, notebook, assignment_id, student)
+                answer = answers.get(cell.name)
+                unchanged = answer is None or _unchanged(answer, compute_checksum)
+                grade.auto_score = 0.0 if unchanged else None
+                comment.auto_comment = "No response." if unchanged else None
+            grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+        gb.db.commit()
 
 
 def _nbgrader_ids(coursedir) -> dict[str, str]:
@@ -150,13 +206,8 @@ def _unchanged(cell, compute_checksum) -> bool:
 def _publish(
     coursedir, student: str, r: Results, assignment_id: str, notebook: str, submitted: Path
 ):
-    """Where nbgrader looks next: autograded/ (formgrader shows it for manual grading) and
-    feedback/ (`nbgrader release_feedback` hands it to the student)."""
-    autograded = Path(coursedir.format_path("autograded", student, assignment_id))
-    if submitted.is_dir():
-        # the submission as handed in: the student's code never runs here, so unlike nbgrader's
-        # autograde there are no fresh outputs to add
-        shutil.copytree(submitted, autograded, dirs_exist_ok=True)
+    """dlnlp's feedback page in feedback/, where `nbgrader release_feedback` hands it to the
+    student (`nbgrader generate_feedback` may replace it with nbgrader's page of the verdicts)."""
     from dlnlp.render.feedback import render_feedback
 
     feedback = Path(coursedir.format_path("feedback", student, assignment_id))

@@ -22,6 +22,9 @@ INTRO = """# Assignment: {title}
   your cells.** Keep experiments in your own scratch cells.
 - Each function is followed by a cell of **visible checks**, a sanity check only: the hidden
   tests check more. Each check cell prints ✓ when all its checks pass, or ✗ and what went wrong.
+  A failing check stops Run All at its cell: fix the function, then run its cell and the check
+  again; to look further first, select the next cell and use
+  **Run ▸ Run Selected Cell and All Below** (in Colab: **Runtime ▸ Run after**).
 - Using `torch.softmax` (or any of its aliases) scores **0** for that function."""
 
 IMPORTS = "import math\nimport torch"

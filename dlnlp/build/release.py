@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+from dlnlp.build.data_zip import data_zip_name, write_data_zip
 from dlnlp.build.splice import solved_notebook
 from dlnlp.course import Course
 from dlnlp.errors import DlnlpError
@@ -67,14 +68,17 @@ def nbgrader_source(course: Course, assignment: str) -> nbformat.NotebookNode:
 
 
 def generate(course: Course, assignment: str, root: Path, *db: str) -> Path:
-    """Write the nbgrader source into the course folder `root` (source/<id>/) and run nbgrader's
-    generate_assignment there. -> root/release/<id>/<id>.ipynb. `db`: e.g. "--no-db"."""
+    """Write the nbgrader source into the course folder `root` (source/<id>/), with <id>_data.zip
+    when the assignment has data/, and run nbgrader's generate_assignment there.
+    -> root/release/<id>/<id>.ipynb. `db`: e.g. "--no-db"."""
     nb = nbgrader_source(course, assignment)
     src = root / "source" / assignment / f"{assignment}.ipynb"
     if src.parent.exists():  # the source is generated: nothing stale may stay
         shutil.rmtree(src.parent)
     # the assignment's other files (e.g. data/) go along: nbgrader copies them into the release
     shutil.copytree(course.source_notebook(assignment).parent, src.parent)
+    if (src.parent / "data").is_dir():  # for a notebook opened away from data/ (e.g. Colab)
+        write_data_zip(src.parent / "data", src.parent / data_zip_name(assignment))
     nbformat.write(nb, src)
     proc = nbgrader("generate_assignment", assignment, "--force", *db, root=root)
     built = root / "release" / assignment / f"{assignment}.ipynb"

@@ -17,8 +17,9 @@ def visible_checks(name):
     """Run the visible checks of `name` (the body of the `with` block) and say how they went.
 
     Prints "✓ name: ..." when every check passes, or "✗ name: ..." and the reason when one
-    fails; the error is then raised again, so the cell still fails and shows where. Warnings
-    raised inside the block (e.g. by torch) are printed here as notes instead of on stderr.
+    fails, then how to go on; the error is then raised again, so the cell still fails and shows
+    where. Warnings raised inside the block (e.g. by torch) are printed here as notes instead of
+    on stderr.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -26,6 +27,12 @@ def visible_checks(name):
             yield
         except Exception as error:
             print(f"✗ {name}: {_why_it_failed(name, error)}")
+            # Run All halts at this cell and skips every cell below it without a word
+            print(
+                "  Run All stops at this cell. Fix the function, then run its cell and this check"
+                " again; to look further first, select the next cell and use Run ▸ Run Selected"
+                " Cell and All Below (in Colab: Runtime ▸ Run after)."
+            )
             raise
         finally:
             for note in dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught):

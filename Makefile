@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test release check lint bench examples clean
+.PHONY: demo test release check lint bench examples clean lab
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ demo: release
 test: $(STAMP)
 	$(BIN)/ruff check dlnlp tests autograder solutions examples bench
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=10
+
+## lab: a demo nbgrader course (releases + sample submissions, graded by dlnlp) in JupyterLab on 127.0.0.1; make lab STUDENT=1 for a student's view, A=attention for one assignment
+lab: $(STAMP)
+	$(BIN)/dlnlp lab $(if $(STUDENT),--student) $(foreach a,$(A),-a $(a))
 
 ## release: rebuild release/ from assignments/ + solutions/ with nbgrader
 release: $(STAMP)

@@ -195,6 +195,68 @@ def _resumable(out_dir: Path):
 
 
 @main.command()
+@_folder_option(
+    "--course",
+    "course_dir",
+    default=None,
+    help="The demo course folder [default: demo-out/lab/dlnlp-demo in the repository].",
+)
+@click.option(
+    "-a",
+    "--assignment",
+    "assignments",
+    multiple=True,
+    help="Put only this assignment in the demo course; repeat for more [default: all].",
+)
+@click.option(
+    "--student", is_flag=True, help="A student's view: no formgrader, no Create Assignment."
+)
+@click.option("--port", type=int, default=None, help="Port on 127.0.0.1 [default: a free one].")
+@root_option
+def lab(
+    course_dir: Path | None,
+    assignments: tuple[str, ...],
+    student: bool,
+    port: int | None,
+    root: Path | None,
+) -> None:
+    """Build and grade a demo nbgrader course from the releases and the sample submissions,
+    then start JupyterLab on it (127.0.0.1, with a token) until Ctrl-C.
+
+    The instructor's view opens formgrader on the course: dlnlp's scores and verdicts, the
+    written answers to grade by hand, Autograde and Generate Feedback with dlnlp as engine.
+    With --student, a student's folder with every release, where JupyterLab's settings switch
+    nbgrader's instructor plugins off.
+    """
+    from dlnlp.lab.demo_course import build_demo_course, student_folder
+    from dlnlp.lab.server import start_lab
+
+    course = _course(root)
+    course_dir = (course_dir or course.root / "demo-out" / "lab" / "dlnlp-demo").resolve()
+    ids = list(assignments) or list(course.config().assignments)
+    build_demo_course(course, course_dir, ids, jobs=os.cpu_count() or 1, say=click.echo)
+    folder = student_folder(course_dir, course_dir.parent / "student", ids) if student else None
+    started = start_lab(
+        folder or course_dir, student=student, port=port, log=course_dir.parent / "lab.log"
+    )
+    first = ids[0]
+    if student:
+        click.echo(f"\nJupyterLab, a student's view of {folder}:")
+        click.echo(f"  {started.link(f'lab/tree/{first}/{first}.ipynb')}")
+    else:
+        click.echo(f"\nJupyterLab on the course {course_dir}:")
+        click.echo(f"  formgrader:  {started.link('formgrader')}")
+        click.echo(f"  JupyterLab:  {started.link()}")
+    click.echo(f"(log: {course_dir.parent / 'lab.log'}; Ctrl-C stops it)")
+    try:
+        started.process.wait()
+    except KeyboardInterrupt:
+        click.echo("stopping JupyterLab")
+    finally:
+        started.stop()
+
+
+@main.command()
 @click.argument("assignment")
 @_folder_option("--out", "out_dir", default="dist", show_default=True)
 @root_option

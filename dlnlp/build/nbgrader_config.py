@@ -17,6 +17,10 @@ from pathlib import Path
 
 from dlnlp.grade.nbgrader_engine import AUTOGRADE_PREPROCESSORS
 
+# dlnlp's nbconvert templates (its MathJax macro), a base folder as nbconvert's template lookup
+# takes it: a template named `base` is looked for in TEMPLATES/base first
+TEMPLATES = Path(__file__).resolve().parents[1] / "render" / "templates" / "nbconvert"
+
 ENGINE_LINES = """\
 # dlnlp grades: nbgrader autograde (and formgrader's Autograde button) runs dlnlp's sandboxed
 # hidden tests instead of executing the notebook; nbgrader's SaveAutoGrades stores the scores
@@ -29,6 +33,14 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
 c.ExportApp.plugin_class = "dlnlp.render.nbgrader_export.RoundedCsvExport"
+# formgrader's maths from the server's own MathJax (offline), the CDN only as a fallback: dlnlp's
+# MathJax macro first, then nbgrader's own formgrader and feedback templates
+import nbgrader  # noqa: E402
+
+c.HTMLExporter.extra_template_basedirs = [
+    {templates!r},
+    os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
+]
 """
 
 TEMPLATE = """\
@@ -46,7 +58,9 @@ c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exch
 def engine_lines(kit_root: Path) -> str:
     """The lines that make dlnlp an nbgrader course's grading engine."""
     listed = "".join(f"\n    {p!r}," for p in AUTOGRADE_PREPROCESSORS)
-    return ENGINE_LINES.format(preprocessors=f"[{listed}\n]", kit_root=str(kit_root))
+    return ENGINE_LINES.format(
+        preprocessors=f"[{listed}\n]", kit_root=str(kit_root), templates=str(TEMPLATES)
+    )
 
 
 def write_nbgrader_config(root: Path, kit_root: Path) -> Path | None:

@@ -53,10 +53,24 @@ def build_demo_course(
             if not (folder / f"{a}.ipynb").is_file():
                 shutil.copy(sample, folder / f"{a}.ipynb")
                 (folder / "timestamp.txt").write_text(STAMP)
+        _name_samples(root, [s.stem for s in samples])
         if samples:
             say(f"{a}: grading {len(samples)} sample submissions (resumes: only changes regrade)")
             grade_course(course, a, root, options=Options(jobs=jobs))
     return root
+
+
+def _name_samples(root: Path, samples: list[str]) -> None:
+    """Give each sample "student" a name in the gradebook, as `nbgrader db student import`
+    would from a class list (formgrader otherwise lists them as "None, None")."""
+    from nbgrader.api import Gradebook
+
+    from dlnlp.render.gradebook import course_directory
+
+    coursedir = course_directory(root)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        for sample in samples:
+            gb.update_or_create_student(sample, last_name=sample.title(), first_name="Sample")
 
 
 def student_folder(course_root: Path, folder: Path, assignments: list[str]) -> Path:

@@ -28,6 +28,21 @@ def _run(*args: str) -> str:
     return result.output
 
 
+def _forged():
+    """The untouched release with every check cell claiming full marks, as nbgrader reads a
+    score (an execute_result) and as dlnlp's verdict reads, and one worth 100 points."""
+    nb = release(ASSIGNMENT)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id", "").startswith("check_"):
+            meta["points"] = 100
+            cell.outputs = [
+                nbformat.v4.new_output("stream", name="stdout", text="✓ dlnlp: scored 100\n"),
+                nbformat.v4.new_output("execute_result", data={"text/plain": "100"}),
+            ]
+    return nb
+
+
 @pytest.fixture(scope="module")
 def graded_course(tmp_path_factory):
     """A course graded by dlnlp: (course folder, {student: Results as results.json says})."""
@@ -36,13 +51,20 @@ def graded_course(tmp_path_factory):
         'c = get_config()\nc.CourseDirectory.course_id = "dlnlp-test"\n'
     )
     _run("build", ASSIGNMENT, "--nbgrader-course", str(root))
-    for student, sample in [*SAMPLES.items(), ("cy", None), ("dee", b'{"cells": [')]:
+    for student, sample in [
+        *SAMPLES.items(),
+        ("cy", None),
+        ("dee", b'{"cells": ['),
+        ("eve", _forged()),
+    ]:
         folder = root / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         if isinstance(sample, str):
             shutil.copy(REPO / "examples" / ASSIGNMENT / sample, folder / f"{ASSIGNMENT}.ipynb")
-        elif sample:  # cut off in transit: unreadable
+        elif isinstance(sample, bytes):  # cut off in transit: unreadable
             (folder / f"{ASSIGNMENT}.ipynb").write_bytes(sample)
+        elif sample is not None:
+            nbformat.write(sample, folder / f"{ASSIGNMENT}.ipynb")
         else:
             nbformat.write(release(ASSIGNMENT), folder / f"{ASSIGNMENT}.ipynb")
         (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
@@ -66,10 +88,18 @@ def _our_scores(root) -> dict[str, float]:
 def test_nbgrader_export_shows_the_kits_scores(graded_course):
     """Does `nbgrader export` report, for every student, the total dlnlp gave?"""
     exported, ours = _export(graded_course), _our_scores(graded_course)
-    assert set(exported) == {"ada", "ben", "cy", "dee"}
+    assert set(exported) == {"ada", "ben", "cy", "dee", "eve"}
     for student, score in ours.items():
         assert float(exported[student]["raw_score"]) == pytest.approx(score, abs=1e-4)
     assert ours["ada"] == 10 and 0 < ours["ben"] < 10 and ours["cy"] == ours["dee"] == 0
+    # the forged outputs and points never count: the stubs score 0, out of the real 14
+    assert float(exported["eve"]["raw_score"]) == ours["eve"] == 0
+    assert float(exported["eve"]["max_score"]) == 14
+    graded = nbformat.read(
+        graded_course / "autograded" / "eve" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4
+    )
+    said = [o for c in graded.cells for o in c.get("outputs", [])]
+    assert said and not any("100" in str(o.get("text", o.get("data"))) for o in said)
 
 
 def test_scores_sit_on_each_functions_locked_check_cell(graded_course):

@@ -99,7 +99,8 @@ def test_nbgrader_export_shows_the_kits_scores(graded_course):
         graded_course / "autograded" / "eve" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4
     )
     said = [o for c in graded.cells for o in c.get("outputs", [])]
-    assert said and not any("100" in str(o.get("text", o.get("data"))) for o in said)
+    assert said and not any("scored 100" in str(o.get("text", "")) for o in said)
+    assert all(o["data"]["text/plain"] == "0.0" for o in said if "data" in o)
 
 
 def test_scores_sit_on_each_functions_locked_check_cell(graded_course):

@@ -67,7 +67,9 @@ def graded_course(tmp_path_factory):
             nbformat.write(sample, folder / f"{ASSIGNMENT}.ipynb")
         else:
             nbformat.write(release(ASSIGNMENT), folder / f"{ASSIGNMENT}.ipynb")
-        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+        if student != "eve":  # copied in by hand, not collected: no timestamp, no secret
+            (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+            (folder / "submission_secret.txt").write_text(f"secret-of-{student}")
     _run("grade", ASSIGNMENT, "--nbgrader-course", str(root))
     return root
 
@@ -164,6 +166,18 @@ def test_formgrader_and_feedback_find_the_submission(graded_course):
         ).is_file()
         page = graded_course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
         assert "feedback" in page.read_text()
+
+
+def test_release_feedback_works_when_one_submission_has_no_timestamp(graded_course):
+    """nbgrader's release_feedback stops at a feedback folder without the submission's
+    timestamp and secret: does a submission copied in by hand (eve) keep its page out of
+    feedback/, so that everyone else's goes out?"""
+    assert not (graded_course / "feedback" / "eve").exists()
+    (graded_course / "exchange").mkdir(exist_ok=True)
+    exchange = f"--Exchange.root={graded_course / 'exchange'}"  # this course's config has none
+    proc = nbgrader("release_feedback", ASSIGNMENT, exchange, root=graded_course)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (graded_course / "dlnlp" / ASSIGNMENT / "eve" / "feedback.html").is_file()
 
 
 def test_a_course_without_the_assignment_gets_a_clear_error(tmp_path):

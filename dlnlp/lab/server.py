@@ -90,6 +90,13 @@ def start_lab(
     off (their settings in `settings`, default root/.dlnlp-student-settings)."""
     port, token = port or free_port(), token or secrets.token_hex(16)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    # open tabs and settings of this lab's own, not the user's ~/.jupyter/lab: the instructor's
+    # and the student's views would otherwise reopen each other's notebooks
+    for var, sub in (
+        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+        ("JUPYTERLAB_SETTINGS_DIR", "user-settings"),
+    ):
+        env.setdefault(var, str(root / ".dlnlp-lab" / sub))
     if student:
         folder = student_settings(settings or root / ".dlnlp-student-settings")
         env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(

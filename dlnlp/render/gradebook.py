@@ -116,6 +116,7 @@ def record_scores(root: Path, assignment_id: str, results: list[Results]) -> Non
                 # nbgrader's converter cannot take it: the submission as handed in, so that
                 # formgrader still shows what there is
                 shutil.copytree(submitted, autograded)
+            _readable_in_place(coursedir, assignment_id, notebook, r, autograded)
         _publish(coursedir, student, r, assignment_id, notebook, submitted)
 
 
@@ -142,6 +143,26 @@ def _autograde(root: Path, assignment_id: str, student: str) -> dict:
 
         warnings.simplefilter("ignore", SAWarning)
         return capture_log(app)
+
+
+def _readable_in_place(coursedir, assignment_id: str, notebook: str, r: Results, autograded: Path):
+    """An unreadable submission's autograded/ notebook: the course's release with each check
+    cell saying why it scored 0, so that formgrader shows the reason and generate_feedback does
+    not stop at a file it cannot parse."""
+    import nbformat
+
+    from dlnlp.render.check_outputs import annotate
+
+    released = Path(coursedir.format_path(coursedir.release_directory, ".", assignment_id))
+    released /= f"{notebook}.ipynb"
+    if r.status != "unreadable" or not released.is_file():
+        return
+    nb = nbformat.read(released, as_version=4)
+    annotate(nb, r)
+    autograded.mkdir(parents=True, exist_ok=True)
+    target = autograded / f"{notebook}.ipynb"
+    target.unlink(missing_ok=True)
+    nbformat.write(nb, target)
 
 
 def _record_directly(
@@ -210,8 +231,14 @@ def _publish(
     student (`nbgrader generate_feedback` may replace it with nbgrader's page of the verdicts)."""
     from dlnlp.render.feedback import render_feedback
 
+    # release_feedback reads the submission's timestamp and secret from the feedback folder
+    # (nbgrader's collect writes both) and stops the whole class at one without them: a
+    # submission copied in by hand keeps its page in COURSE/dlnlp/<id>/<student>/ only
+    kept = [submitted / "timestamp.txt", submitted / "submission_secret.txt"]
+    if not all(p.is_file() for p in kept):
+        return
     feedback = Path(coursedir.format_path("feedback", student, assignment_id))
     feedback.mkdir(parents=True, exist_ok=True)
     atomic_write(feedback / f"{notebook}.html", render_feedback(r))
-    if (submitted / "timestamp.txt").is_file():
-        shutil.copy2(submitted / "timestamp.txt", feedback / "timestamp.txt")
+    for p in kept:
+        shutil.copy2(p, feedback / p.name)

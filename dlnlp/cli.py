@@ -127,6 +127,13 @@ def build(assignments: tuple[str, ...], nbgrader_course: Path | None, root: Path
     help="Grade (again) only this function's tests, merged into earlier results if any; "
     "repeat for more. A later run without --only grades the rest.",
 )
+@click.option(
+    "--shard",
+    default=None,
+    metavar="K/N",
+    help="Grade only the K-th of N deterministic slices of the class (1 <= K <= N), e.g. one "
+    "task of a Slurm array; no grades.csv: a last plain run writes it from every record.",
+)
 @nbgrader_course_option
 @root_option
 def grade(
@@ -137,6 +144,7 @@ def grade(
     force: bool,
     students: tuple[str, ...],
     only: tuple[str, ...],
+    shard: str | None,
     nbgrader_course: Path | None,
     root: Path | None,
 ) -> None:
@@ -152,6 +160,7 @@ def grade(
     """
     from dlnlp.grade.batch import Options, grade_batch
     from dlnlp.grade.nbgrader_course import default_out, grade_course
+    from dlnlp.grade.shard import Shard
     from dlnlp.render.table import batch_summary
 
     if not nbgrader_course and (not paths or out_dir is None):
@@ -165,7 +174,10 @@ def grade(
         students=list(students) or None,
         only=list(only) or None,
         progress=sys.stderr.isatty(),
+        shard=Shard.parse(shard) if shard else None,
     )
+    if options.shard and nbgrader_course:
+        raise click.UsageError("--shard grades into --out; the gradebook is one writer's")
     out_dir = out_dir or default_out(nbgrader_course, assignment)
     with _resumable(out_dir):
         if nbgrader_course:
@@ -175,9 +187,14 @@ def grade(
             click.echo(f"scores written to the gradebook of {nbgrader_course}")
         else:
             results = grade_batch(course, assignment, list(paths), out_dir, options)
-    click.echo(
-        batch_summary(results, list(course.config().assignment(assignment).functions), out_dir)
-    )
+    functions = list(course.config().assignment(assignment).functions)
+    if options.shard:
+        click.echo(
+            f"shard {options.shard}: {len(results)} students graded or up to date in {out_dir}; "
+            "when every shard is done, run the same command without --shard for grades.csv"
+        )
+        return
+    click.echo(batch_summary(results, functions, out_dir))
 
 
 @contextlib.contextmanager

@@ -26,6 +26,7 @@ from dlnlp.grade.assignment import Assignment
 from dlnlp.grade.collect import CollectError, Submission, collect
 from dlnlp.grade.pool import Pool
 from dlnlp.grade.resume import Fingerprint, Grading, Record, load_record, merge, plan, save_record
+from dlnlp.grade.shard import Shard
 from dlnlp.grade.submission import grade_submission, internal_error
 from dlnlp.render.feedback import write_feedback
 from dlnlp.render.grades_csv import write_grades_csv, write_student_ids
@@ -54,6 +55,7 @@ class Options:
     students: list[str] | None = None  # grade only these students (again)
     only: list[str] | None = None  # grade only these functions (again), merged into the results
     progress: bool = False  # a progress bar on stderr
+    shard: Shard | None = None  # grade only this slice of the class (grades.csv: a later plain run)
 
 
 @dataclass
@@ -161,6 +163,8 @@ def _plan(
     reused: dict[str, Results] = {}
     tasks: list[_Task] = []
     for sub in submissions:
+        if options.shard is not None and not options.shard.holds(sub.student):
+            continue  # another shard's: graded, reused and listed there
         fingerprint = grading.fingerprint(sub.path)
         record = load_record(out_dir / sub.student)
         if options.students is not None and sub.student not in options.students:
@@ -216,8 +220,9 @@ def _grade_all(
     torch.set_num_threads(1)
     reused, tasks = _plan(a, submissions, out_dir, options)
     log.info(
-        "run: %d submissions, %d to grade (%d unchanged since the last run), %d jobs",
+        "run: %d submissions, %d to grade (%d unchanged since the last run), %d jobs%s",
         *(len(submissions), len(tasks), len(reused), options.jobs),
+        f", shard {options.shard}" if options.shard else "",
     )
     tally = _Tally(a, out_dir, Progress(len(tasks), enabled=options.progress), len(tasks))
     try:
@@ -244,7 +249,9 @@ def _grade_all(
             for s in submissions
             if s.student in tally.graded or s.student in reused
         ]
-        write_grades_csv(everyone, a.functions, out_dir / "grades.csv")
+        # a shard holds a slice: the class's table is the final plain run's, from every record
+        if options.shard is None:
+            write_grades_csv(everyone, a.functions, out_dir / "grades.csv")
     return everyone
 
 

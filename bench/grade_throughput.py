@@ -10,7 +10,7 @@ on the same N attention notebooks, measured in one run. Prints one table.
 - The floor runs the same hidden tests N times in one process against the reference solution
   itself, with no isolation at all (no sandbox, no notebook reading, no serialisation): what
   grading would cost if the tests were the only work.
-- Peak memory: every process of dlnlp's tree is sampled every 20 ms. "per worker" is the peak,
+- Peak memory: every process of dlnlp's tree is sampled every 200 ms. "per worker" is the peak,
   over time, of (grader processes + sandbox workers + zygote, PSS) / jobs: the memory one
   parallel worker needs, to compare with Gradescope's default 768 MB container.
 
@@ -106,7 +106,7 @@ class MemorySampler(threading.Thread):
                 self.peak_pss_kb, sum(_kb(p, "smaps_rollup", "Pss:") for p in pids)
             )
             self.peak_rss_kb = max([self.peak_rss_kb] + [_kb(p, "status", "VmHWM:") for p in pids])
-            time.sleep(0.02)
+            time.sleep(0.2)  # sampling costs CPU: more often would slow what it measures
 
 
 def timed_process(cmd: list[str], sample: bool = False, **kw):
@@ -122,6 +122,46 @@ def timed_process(cmd: list[str], sample: bool = False, **kw):
         sampler.running = False
         sampler.join()
     return wall, proc.returncode, out, err, sampler
+
+
+def dlnlp_grade(folder: Path, out: Path, jobs: int, sample: bool = False):
+    """`dlnlp grade attention FOLDER --out OUT --jobs J` as a process: (wall s, sampler)."""
+    dlnlp = str(Path(sys.executable).parent / "dlnlp")
+    cmd = [dlnlp, "grade", "attention", str(folder), "--out", str(out), "--jobs", str(jobs)]
+    wall, rc, _, err, mem = timed_process(cmd, sample=sample, cwd=REPO)
+    if rc:
+        sys.exit(f"dlnlp grade failed:\n{err}")
+    return wall, mem
+
+
+def floor_process(n: int) -> float:
+    """The floor as its own process (python, import torch, collect, n runs): wall seconds."""
+    wall, rc, _, err, _ = timed_process([sys.executable, __file__, "--floor", str(n)], cwd=REPO)
+    if rc:
+        sys.exit(f"the floor failed:\n{err}")
+    return wall
+
+
+def gradescope_single(notebook: Path, work: Path) -> float:
+    """One submission as Gradescope runs it: run_autograder's grading step in the simulated
+    layout (the autograder zip unpacked into ROOT/source, the notebook in ROOT/submission),
+    from process start to ROOT/results/results.json written. Wall seconds."""
+    import zipfile
+
+    from dlnlp.gradescope.package import build_zip
+
+    root = work / "gradescope-root"
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "submission").mkdir(parents=True)
+    (root / "results").mkdir()
+    with zipfile.ZipFile(build_zip(Course(REPO), "attention", work)) as zf:
+        zf.extractall(root / "source")
+    shutil.copy(notebook, root / "submission" / "attention.ipynb")
+    cmd = [sys.executable, "-m", "dlnlp.gradescope.run", "--root", str(root)]
+    wall, rc, _, err, _ = timed_process([*cmd, "--assignment", "attention"], cwd=work)
+    if rc or not (root / "results" / "results.json").is_file():
+        sys.exit(f"the Gradescope run failed:\n{err}")
+    return wall
 
 
 # --------------------------------------------------------------------------- the floor
@@ -225,28 +265,26 @@ def main() -> None:
     if gen.returncode:
         sys.exit(f"nbgrader generate_assignment failed:\n{gen.stderr}")
 
-    dlnlp = str(Path(sys.executable).parent / "dlnlp")
-    t_dlnlp, rc, _, err, mem = timed_process(
-        [
-            dlnlp,
-            "grade",
-            "attention",
-            str(flat),
-            "--out",
-            str(args.out / "dlnlp-out"),
-            "--jobs",
-            str(args.jobs),
-        ],
-        sample=True,
-        cwd=REPO,
-    )
-    if rc:
-        sys.exit(f"dlnlp grade failed:\n{err}")
+    t_dlnlp, mem = dlnlp_grade(flat, args.out / "dlnlp-out", args.jobs, sample=True)
     t_floor, rc, _, err, floor_mem = timed_process(
         [sys.executable, __file__, "--floor", str(args.n)], sample=True, cwd=REPO
     )
     if rc:
         sys.exit(f"the floor failed:\n{err}")
+    # the loop-free mix (the same notebooks without the ones that never finish), at -j J and -j 1
+    free = args.out / "submissions-no-loops"
+    free.mkdir()
+    for nb in flat.glob("*.ipynb"):
+        if "timeout" not in nb.name:
+            shutil.copy(nb, free / nb.name)
+    n_free = args.n - args.timeouts
+    t_free, _ = dlnlp_grade(free, args.out / "dlnlp-free", args.jobs)
+    t_free1, _ = dlnlp_grade(free, args.out / "dlnlp-free-j1", 1)
+    t_floor_free = floor_process(n_free)
+    # one submission, end to end, as Gradescope runs it, against the bare run of the same tests
+    perfect = REPO / "examples" / "attention" / "perfect.ipynb"
+    t_single = gradescope_single(perfect, args.out)
+    t_bare = floor_process(1)
     start = time.perf_counter()
     auto = nbgrader(
         "autograde",
@@ -296,6 +334,38 @@ def main() -> None:
         print(f"nbgrader: {t_nbg:.1f} s for {k} notebooks ({graded} graded), scaled to {args.n}")
     if auto.returncode:
         print(f"nbgrader autograde exit code {auto.returncode}: {auto.stderr[-500:]}")
+    limit_floor = t_floor + args.timeouts * limits.call_seconds / args.jobs
+    targets = [
+        (
+            "batch, loop-free mix",
+            f"{t_free:.1f} s vs floor {t_floor_free:.1f} s",
+            t_free / t_floor_free,
+            "<= 1.3x",
+        ),
+        (
+            "batch, with the loops",
+            f"{t_dlnlp:.1f} s vs floor {t_floor:.1f} s",
+            t_dlnlp / t_floor,
+            "<= 1.5x",
+        ),
+        (
+            "  (floor + the call limit)",
+            f"{t_dlnlp:.1f} s vs {limit_floor:.1f} s",
+            t_dlnlp / limit_floor,
+            f"{args.timeouts} x {limits.call_seconds:g} s / {args.jobs} jobs",
+        ),
+        ("scaling -j 1 / -j J", f"{t_free1:.1f} s / {t_free:.1f} s", t_free1 / t_free, ">= 1.8x"),
+        (
+            "one submission (Gradescope)",
+            f"{t_single:.1f} s vs bare {t_bare:.1f} s",
+            t_single / t_bare,
+            "<= 1.5x",
+        ),
+    ]
+    print(f"\ntargets (issue 17), -j {args.jobs}:")
+    print(f"{'':<30}{'measured':>34}{'ratio':>9}{'target':>26}")
+    for name, measured, ratio, target in targets:
+        print(f"{name:<30}{measured:>34}{ratio:>8.2f}x{target:>26}")
 
 
 if __name__ == "__main__":

@@ -157,15 +157,68 @@ def collect(test_dir: Path) -> list[HiddenTest]:
     return plugin.tests
 
 
+class _Runner:
+    """One pytest session per process and test folder, serving every submission in turn.
+
+    `pytest.main` for each submission parses a config, loads plugins and collects the tests
+    again: about 80 ms a submission, a quarter of grading a correct one. Here that is done once;
+    each submission then runs the collected items (`runtestprotocol`), the last one tearing
+    every fixture down (module and session scoped too), so no fixture value outlives the
+    submission it was made for. Output capture is off: only the hidden tests run in this
+    process (the student's code runs in its worker), and a capture held for the life of the
+    process would swallow the grader's own output."""
+
+    def __init__(self, test_dir: Path) -> None:
+        from _pytest.config import _prepareconfig
+        from _pytest.main import Session
+
+        self.plugin = _Plugin(None)
+        args = [a if a != "--capture=sys" else "--capture=no" for a in _pytest_args(test_dir)]
+        _forget_imports(test_dir)
+        self.config = _prepareconfig(args, plugins=[self.plugin])
+        self.config._do_configure()
+        self.session = Session.from_config(self.config)
+        self.config.hook.pytest_sessionstart(session=self.session)
+        self.session.perform_collect()
+        if self.session.testsfailed or not self.session.items:
+            raise HiddenTestsError(
+                f"{test_dir}: the hidden tests could not be collected; "
+                f"run `pytest {test_dir} --collect-only` to see why"
+            )
+        self.stamp = _stamp(test_dir)
+
+    def run(self, student, functions: list[str] | None) -> list[Outcome]:
+        from _pytest.runner import runtestprotocol
+
+        files = None if functions is None else {f"test_{fn}.py" for fn in functions}
+        items = [i for i in self.session.items if files is None or i.path.name in files]
+        self.plugin._student, self.plugin.outcomes = student, []
+        try:
+            for i, item in enumerate(items):
+                nextitem = items[i + 1] if i + 1 < len(items) else None
+                runtestprotocol(item, log=False, nextitem=nextitem)
+        finally:
+            self.plugin._student = None
+        return self.plugin.outcomes
+
+
+def _stamp(test_dir: Path) -> tuple:
+    """What the runner was collected from: each file's name, size and mtime (an edited test
+    file, e.g. in the author's loop, gets a fresh runner)."""
+    return tuple(
+        (p.name, st.st_size, st.st_mtime_ns)
+        for p in sorted(test_dir.rglob("*.py"))
+        if (st := p.stat())
+    )
+
+
+_RUNNERS: dict[Path, _Runner] = {}
+
+
 def run(test_dir: Path, student, functions: list[str] | None = None) -> list[Outcome]:
     """Run every hidden test against `student` (or only the tests of `functions`)."""
-    args = _pytest_args(test_dir)
-    if functions is not None:  # a test file per function: name the files instead of the folder
-        args[0:1] = [str(test_dir / f"test_{fn}.py") for fn in functions]
-    plugin = _Plugin(student)
-    code = pytest.main(args, plugins=[plugin])
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise HiddenTestsError(
-            f"{test_dir}: running the hidden tests failed (pytest exit code {int(code)})"
-        )
-    return plugin.outcomes
+    key = test_dir.resolve()
+    runner = _RUNNERS.get(key)
+    if runner is None or runner.stamp != _stamp(test_dir):
+        runner = _RUNNERS[key] = _Runner(test_dir)
+    return runner.run(student, functions)

@@ -145,16 +145,10 @@ def _forget_imports(test_dir: Path) -> None:
 
 
 def collect(test_dir: Path) -> list[HiddenTest]:
-    """List the hidden tests without running them (importing them afresh)."""
-    _forget_imports(test_dir)
-    plugin = _Plugin(None)
-    code = pytest.main([*_pytest_args(test_dir), "--collect-only"], plugins=[plugin])
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED) or not plugin.tests:
-        raise HiddenTestsError(
-            f"{test_dir}: the hidden tests could not be collected (pytest exit code {int(code)}); "
-            f"run `pytest {test_dir} --collect-only` to see why"
-        )
-    return plugin.tests
+    """List the hidden tests without running them (importing them afresh). The session that
+    collected them is kept for `run`: a grader forked after this inherits it, collected."""
+    runner = _RUNNERS[test_dir.resolve()] = _Runner(test_dir)
+    return list(runner.plugin.tests)
 
 
 class _Runner:

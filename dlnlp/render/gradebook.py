@@ -9,6 +9,7 @@ for manual grading. A manual score a grader already gave is kept: nbgrader's `sc
 
 from __future__ import annotations
 
+import copy
 import shutil
 import warnings
 from contextlib import contextmanager
@@ -96,12 +97,13 @@ def record_scores(root: Path, assignment_id: str, results: list[Results]) -> Non
     with open_gradebook(root, assignment_id) as (_, assignment, coursedir):
         notebook = _notebook(assignment, assignment_id, root)
     names = _nbgrader_ids(coursedir)
+    config = coursedir.config  # read once: each student's converter gets a copy
     for r in results:
         # nbgrader's own id (its submitted/ folder), which dlnlp's id maps from
         student = names.get(r.student, r.student)
         submitted = Path(coursedir.format_path("submitted", student, assignment_id))
         if r.status == "graded" and r.submission == f"{notebook}.ipynb":
-            outcome = _autograde(root, assignment_id, student)
+            outcome = _autograde(root, config, assignment_id, student)
             if not outcome["success"]:
                 raise GradebookError(
                     f"nbgrader could not record {student}'s scores:\n"
@@ -120,7 +122,7 @@ def record_scores(root: Path, assignment_id: str, results: list[Results]) -> Non
         _publish(coursedir, student, r, assignment_id, notebook, submitted)
 
 
-def _autograde(root: Path, assignment_id: str, student: str) -> dict:
+def _autograde(root: Path, course_config, assignment_id: str, student: str) -> dict:
     """nbgrader's Autograde converter on one student, as `nbgrader autograde` runs it, with
     dlnlp as its engine reading the results just written (whatever the course's own
     nbgrader_config.py says about autograding). -> nbgrader's {success, log, error}."""
@@ -129,7 +131,7 @@ def _autograde(root: Path, assignment_id: str, student: str) -> dict:
 
     from dlnlp.grade.nbgrader_engine import AUTOGRADE_PREPROCESSORS
 
-    config = course_directory(root).config
+    config = copy.deepcopy(course_config)
     config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
     config.GradeWithDlnlp.regrade = False
     config.CourseDirectory.assignment_id = assignment_id

@@ -202,11 +202,8 @@ class _Runner:
 def _stamp(test_dir: Path) -> tuple:
     """What the runner was collected from: each file's name, size and mtime (an edited test
     file, e.g. in the author's loop, gets a fresh runner)."""
-    return tuple(
-        (p.name, st.st_size, st.st_mtime_ns)
-        for p in sorted(test_dir.rglob("*.py"))
-        if (st := p.stat())
-    )
+    stats = [(p.name, p.stat()) for p in sorted(test_dir.rglob("*.py"))]
+    return tuple((name, st.st_size, st.st_mtime_ns) for name, st in stats)
 
 
 _RUNNERS: dict[Path, _Runner] = {}

@@ -10,17 +10,16 @@ from pathlib import Path
 from dlnlp.course import Course
 from dlnlp.errors import DlnlpError
 from dlnlp.grade.batch import Options, grade_batch
+
+# where a course's dlnlp results go unless told otherwise (DIR/dlnlp/ASSIGNMENT): the one place
+# that says it is the engine's, which nbgrader's own autograde reads from as well
+from dlnlp.grade.nbgrader_engine import results_folder as default_out
 from dlnlp.render.gradebook import check_course, record_scores
 from dlnlp.results import Results
 
 
 class NotACourse(DlnlpError):
     """The folder given as an nbgrader course is not one."""
-
-
-def default_out(root: Path, assignment_id: str) -> Path:
-    """Where a course's dlnlp results go unless told otherwise: DIR/dlnlp/ASSIGNMENT."""
-    return root / "dlnlp" / assignment_id
 
 
 def grade_course(

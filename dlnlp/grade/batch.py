@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import gc
 import logging
 import traceback
 from dataclasses import dataclass
@@ -218,6 +219,19 @@ def _grade_all(
     # one thread per grader process: parallelism comes from --jobs, and torch's thread pool
     # must not be running when the pool forks
     torch.set_num_threads(1)
+    # what is here now (torch, the collected tests) lives as long as the batch: collections
+    # skip it, and a forked grader process does not copy the pages a collection would touch
+    gc.collect()
+    gc.freeze()
+    try:
+        return _grade_tasks(a, submissions, out_dir, options, zygote)
+    finally:
+        gc.unfreeze()  # this process may go on (the kit's tests): its garbage is collectable
+
+
+def _grade_tasks(
+    a: Assignment, submissions: list[Submission], out_dir: Path, options: Options, zygote: Zygote
+) -> list[Results]:
     reused, tasks = _plan(a, submissions, out_dir, options)
     log.info(
         "run: %d submissions, %d to grade (%d unchanged since the last run), %d jobs%s",

@@ -123,6 +123,8 @@ def _pytest_args(test_dir: Path) -> list[str]:
         "no:doctest",
         "-p",
         "no:junitxml",
+        "-p",
+        "no:logging",  # its log capture around every test phase cost ~8 ms a submission
         # the hidden tests need no installed plugin (anyio's, xdist's...): loading their entry
         # points costs ~0.9 s of every grading process's start, a Gradescope submission's too
         "--disable-plugin-autoload",

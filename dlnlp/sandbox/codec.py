@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass
 
 import torch
+from safetensors import TensorSpec, serialize
 from safetensors.torch import load as st_load
-from safetensors.torch import save as st_save
 
 # A frame above this is refused before it is read, so a worker cannot exhaust the grader's memory
 # (Gradescope's container has 768 MB). Graded values are small: the largest hidden-test input or
@@ -90,11 +90,29 @@ def _unflatten(node, tensors: dict[str, torch.Tensor]):
     return node
 
 
+def _save(tensors: dict[str, torch.Tensor]) -> bytes:
+    """safetensors.torch.save's bytes, without its checks for shared and non-contiguous
+    tensors, which `_flatten`'s private contiguous copies cannot fail (they cost ~45 us a
+    message, most of its encoding)."""
+    return serialize(
+        {
+            k: TensorSpec(
+                dtype=str(t.dtype).split(".")[-1],
+                shape=t.shape,
+                data_ptr=t.data_ptr(),
+                data_len=t.nbytes,
+            )
+            for k, t in tensors.items()
+        },
+        metadata=None,
+    )
+
+
 def encode(value) -> bytes:
     """value -> frame payload (without the outer length)."""
     tensors: dict[str, torch.Tensor] = {}
     tree = json.dumps(_flatten(value, tensors)).encode()
-    blob = st_save(tensors) if tensors else b""
+    blob = _save(tensors) if tensors else b""
     return struct.pack("<Q", len(tree)) + tree + blob
 
 

@@ -15,13 +15,14 @@ $(STAMP): pyproject.toml
 # graded batch is shared by its tests); the batches inside use every core anyway, so keep it small
 TEST_WORKERS ?= 2
 
-## demo: install, build the releases, grade the sample submissions, print each grade table, write each class report (demo-out/<id>/report/report.html) and attention's written-answer PDFs
+## demo: install, build the releases, grade the sample submissions, print each grade table, compare their code (demo-out/<id>/similarity/similarity.html: lstm's copied sample is perfect's code in disguise), write each class report (demo-out/<id>/report/report.html, linking the comparison) and attention's written-answer PDFs
 # the assignments are grader_config.yaml's, listed when the recipe runs: on a fresh clone the
 # venv that `dlnlp list` needs does not exist yet when make reads this file
 demo: release
 	@ids=$$($(BIN)/dlnlp list) || exit 1; for a in $$ids; do \
 	  if [ ! -d examples/$$a ]; then echo "== $$a: no examples/$$a yet (make examples): skipped"; continue; fi; \
 	  echo "== $$a =="; $(BIN)/dlnlp grade $$a examples/$$a --out demo-out/$$a || exit 1; \
+	  $(BIN)/dlnlp similarity $$a examples/$$a --out demo-out/$$a/similarity || exit 1; \
 	  $(BIN)/dlnlp report demo-out/$$a || exit 1; echo; \
 	done
 	@if $(BIN)/python -c 'import sys; from dlnlp.browser import find_chromium; sys.exit(find_chromium() is None)'; then \

@@ -14,6 +14,7 @@ import click
 
 from dlnlp.course import Course
 from dlnlp.errors import DlnlpError
+from dlnlp.similarity.settings import Settings as SimilaritySettings
 
 
 class _Group(click.Group):
@@ -318,6 +319,84 @@ def written(assignment: str, paths: tuple[Path, ...], out_dir: Path, root: Path 
     for e in export_written(assignment, list(paths), out_dir, _course(root)):
         what = e.problem or f"{e.answered}/{e.questions} questions answered"
         click.echo(f"{e.pdf}  ({what})")
+
+
+@main.command()
+@click.argument("assignment")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_folder_option(
+    "--out", "out_dir", required=True, help="Folder for similarity.html and similarity.csv."
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=SimilaritySettings.threshold,
+    show_default=True,
+    help="Flag a pair when this share of one side's code (graded functions, starter code left "
+    "out) is also in the other's, for one function or the whole submission.",
+)
+@click.option(
+    "--min-shared",
+    type=click.IntRange(min=5),
+    default=SimilaritySettings.min_shared,
+    show_default=True,
+    help="Shortest run of shared code that counts, in characters of normalised code, where "
+    "every name is one character (25: about two lines; copydetect's noise threshold).",
+)
+@click.option(
+    "--common",
+    type=click.FloatRange(0, 1),
+    default=SimilaritySettings.common,
+    show_default=True,
+    help="Between students, code that more than this share of the class (and more than 10 "
+    "submissions) share is common knowledge, left out like starter code (MOSS's -m); the "
+    "comparison with the reference keeps it. 1 keeps everything.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes reading the notebooks [default: the number of cores].",
+)
+@root_option
+def similarity(
+    assignment: str,
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    threshold: float,
+    min_shared: int,
+    common: float,
+    jobs: int | None,
+    root: Path | None,
+) -> None:
+    """Which submissions share code, with each other and with solutions/ASSIGNMENT.py.
+
+    Compares the graded functions as the grader extracts them, one by one and as a whole
+    submission, with copydetect (winnowing fingerprints, the method MOSS uses; offline).
+    Renamed variables, reordered functions, comments and blank lines do not hide shared code;
+    the release's starter code is left out. Writes OUT/similarity.html (the flagged pairs,
+    highest first, code side by side with the shared runs marked) and OUT/similarity.csv;
+    `dlnlp report` links them when OUT is GRADED_DIR/similarity.
+    """
+    from dlnlp.similarity import find_similar, write_similarity
+    from dlnlp.similarity.table import terminal_table
+
+    settings = SimilaritySettings(threshold=threshold, min_shared=min_shared, common=common)
+    found = find_similar(
+        _course(root),
+        assignment,
+        list(paths),
+        settings,
+        jobs=jobs or os.cpu_count() or 1,
+        progress=sys.stderr.isatty(),
+    )
+    for skipped in found.skipped:
+        click.echo(f"warning: skipped {skipped}", err=True)
+    for note in found.notes:
+        click.echo(f"note: {note}", err=True)
+    csv_path, page = write_similarity(found, out_dir)
+    click.echo(terminal_table(found, csv_path, page))
 
 
 @main.command(name="list")

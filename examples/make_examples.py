@@ -4,7 +4,9 @@ Each sample is the student release with some cells filled in, the way a student 
 For every assignment of grader_config.yaml: perfect (its first correct alternative in tests/alternatives/, not the
 reference, and an answer to every written question), partial (that plus two catalogued mistakes
 from tests/mutants/, and two written answers, the second a bit wrong) and untouched (the stubs,
-no written answer). attention also has:
+no written answer). lstm also has copied: perfect's code as a student who copied it would hand
+it in (variables renamed, comments rewritten, blank lines added), the planted pair that
+`dlnlp similarity` finds in `make demo`. attention also has:
   perfect    correct, written with einsum (tests/alternatives/attention/einsum.py), not the reference
   partial    two catalogued mistakes (tests/mutants/attention/)
   broken     an infinite loop, os._exit, a syntax error and an untouched stub
@@ -21,6 +23,7 @@ from pathlib import Path
 import nbformat
 
 from dlnlp.author.catalogue import alternatives, mutants
+from dlnlp.build.disguise import disguise
 from dlnlp.build.fill import fill as fill_cells
 from dlnlp.course import Course
 
@@ -294,6 +297,17 @@ def generic_samples(assignment: str) -> dict[str, nbformat.NotebookNode]:
     }
 
 
+COPIED = {"lstm"}  # assignments with a copied sample: perfect's code in disguise
+
+
+def copied_sample(assignment: str) -> nbformat.NotebookNode:
+    """perfect's code and answers, variables renamed, comments rewritten, blank lines added."""
+    perfect = alternatives(REPO, assignment)[0].path.read_text()
+    return fill(
+        disguise(perfect, seed=18), written=written(assignment, "perfect"), assignment=assignment
+    )
+
+
 def main() -> None:
     einsum = (REPO / "tests/alternatives/attention/einsum.py").read_text()
     mutant = lambda name: (REPO / "tests/mutants/attention" / f"{name}.py").read_text()  # noqa: E731
@@ -342,7 +356,10 @@ def main() -> None:
             continue
         folder = REPO / "examples" / assignment
         folder.mkdir(parents=True, exist_ok=True)
-        for name, nb in generic_samples(assignment).items():
+        samples = generic_samples(assignment)
+        if assignment in COPIED:
+            samples["copied"] = copied_sample(assignment)
+        for name, nb in samples.items():
             nbformat.write(nb, folder / f"{name}.ipynb")
 
 

@@ -33,6 +33,7 @@ NAMES = [
     "grading.log",
     "student-ids.csv",
     "report",
+    "similarity",
     # what a spreadsheet runs as a formula
     '=HYPERLINK("evil.example","grade")',
     "+cmd",

@@ -29,10 +29,12 @@ def test_every_error_a_user_can_fix_is_a_dlnlp_error():
     from dlnlp.grade.nbgrader_course import NotACourse
     from dlnlp.render.gradebook import GradebookError
     from dlnlp.report import ReportError
+    from dlnlp.similarity import SimilarityError
     from dlnlp.written.pdf import PdfError
 
     for error in (BuildError, SpliceError, ConfigError, HiddenTestsError, SandboxError,
-                  CollectError, NotACourse, GradebookError, ReportError, PdfError):  # fmt: skip
+                  CollectError, NotACourse, GradebookError, ReportError, PdfError,
+                  SimilarityError):  # fmt: skip
         assert issubclass(error, DlnlpError), error
 
 
@@ -43,6 +45,11 @@ def test_every_error_a_user_can_fix_is_a_dlnlp_error():
         (["gradescope", "nosuch", "--out", "OUT", "--root", "REPO"], 1, "unknown assignment"),
         (["grade", "attention", "--nbgrader-course", "OUT", "--root", "REPO"], 1, "no submitted/"),
         (["report", "OUT"], 2, "dlnlp grade"),
+        (
+            ["similarity", "nosuch", "OUT", "--out", "OUT", "--root", "REPO"],
+            1,
+            "unknown assignment",
+        ),
         (["build", "nosuch", "--root", "OUT"], 1, "grader_config.yaml: not found"),
     ],
 )

@@ -27,7 +27,7 @@ from dlnlp.notebook import grade_id, is_solution
 # ".", "@", "-" (e-mail-like nbgrader ids stay as they are); bounded so a path stays short
 SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._@-]{0,63}")
 # the batch's own files and folders in OUT (compared case-folded: some file systems fold case)
-RESERVED = frozenset({"grades.csv", "grading.log", "student-ids.csv", "report"})
+RESERVED = frozenset({"grades.csv", "grading.log", "student-ids.csv", "report", "similarity"})
 # a candidate notebook larger than this is not read to count its graded cells (it counts none)
 MAX_NOTEBOOK_BYTES = 64 * 2**20
 

@@ -29,10 +29,11 @@ def grade_table(all_results: list[Results], functions: list[str], width: int = 6
                 printable(r.status_message())[:width],
             ]
         )
-    return _columns(headers, rows)
+    return columns(headers, rows)
 
 
-def _columns(headers: list[str], rows: list[list]) -> str:
+def columns(headers: list[str], rows: list[list]) -> str:
+    """Rows under headers, in columns as wide as their widest cell."""
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
 
     def line(cells) -> str:
@@ -72,7 +73,7 @@ def class_summary(all_results: list[Results], functions: list[str]) -> str:
     )
     counts = {i: sum(i in r.incidents() for r in all_results) for i in Incident}
     return (
-        _columns(["function", "mean", "median", "max"], rows)
+        columns(["function", "mean", "median", "max"], rows)
         + f"\n\n{len(all_results)} submissions: "
         + ", ".join(f"{n} {i.value}" for i, n in counts.items())
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from dlnlp.render import atomic_write, html_templates
 from dlnlp.report import stats
 from dlnlp.report.load import Graded
+from dlnlp.report.similarity import load_similarity
 
 _env = html_templates("dlnlp.report")
 
@@ -20,6 +21,7 @@ def _link(target: Path, start: Path) -> str | None:
 
 def render_html(graded: Graded, plots: dict[str, Path], matrix: Path, folder: Path) -> str:
     results = graded.results
+    shared = load_similarity(graded.out_dir)
     return _env.get_template("report.html.j2").render(
         g=graded,
         s=stats.summary(results),
@@ -32,6 +34,8 @@ def render_html(graded: Graded, plots: dict[str, Path], matrix: Path, folder: Pa
         misconceptions=stats.misconceptions(results),
         incidents=stats.incidents(results),
         rates=stats.pass_rates(results),
+        shared=shared,
+        shared_page=_link(shared.page, folder) if shared else None,
     )
 
 

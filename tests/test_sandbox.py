@@ -6,12 +6,14 @@ import os
 import pickle
 import socket
 import struct
+import time
+from pathlib import Path
 
 import pytest
 import torch
 
 from conftest import COURSE
-from dlnlp.sandbox import codec, landlock
+from dlnlp.sandbox import cgroup, codec, landlock
 from dlnlp.sandbox.client import WorkerFailure, Zygote
 
 
@@ -212,3 +214,62 @@ def test_scratch_space_is_small_and_private(zygote):
             assert w.request({"op": "call", "fn": "fill"}, 10)["value"] < 40
     finally:
         w.kill()
+
+
+def test_closing_the_sandbox_leaves_no_process_scratch_folder_or_cgroup_behind():
+    """Workers left running, one killed at its time limit, and the one started ahead: once the
+    grader closes the sandbox, each is gone with its scratch folder and memory cgroup (the
+    zygote waits for its launchers to clean up before it exits)."""
+    parent = cgroup.find_parent()
+    z = Zygote([], [str(p) for p in COURSE.secrets()], 512, 60)
+    try:
+        where = "import os\ndef where():\n    return os.getcwd()\ndef spin():\n    while True:\n        pass\n"
+        seen = []  # (launcher pid, scratch folder) of each worker
+        for _ in range(2):
+            w = z.spawn()
+            _load(w, where)
+            seen.append((w.launcher_pid, w.request({"op": "call", "fn": "where"}, 10)["value"]))
+            assert os.path.isdir(seen[-1][1])
+        with pytest.raises(WorkerFailure):  # the second is killed at its time limit
+            w.request({"op": "call", "fn": "spin"}, 0.5)
+        w = z.spawn()  # the third is left running, waiting for its next call
+        _load(w, where)
+        seen.append((w.launcher_pid, w.request({"op": "call", "fn": "where"}, 10)["value"]))
+        ahead = z._spawner._ahead
+        assert ahead is not None  # a fourth was started ahead
+    finally:
+        z.close()
+    for launcher, scratch in seen:
+        assert not os.path.exists(scratch), scratch
+        with pytest.raises(ProcessLookupError):
+            os.kill(launcher, 0)
+        if parent is not None:
+            assert not (parent[0] / os.path.basename(scratch)).exists()
+
+
+def test_a_killed_sandbox_leaves_no_scratch_folder_behind():
+    """The grader killed (kill -9, the OOM killer) takes the zygote with it, at once: its
+    launchers, told by their death signal, still end their workers and clean up."""
+    z = Zygote([], [str(p) for p in COURSE.secrets()], 512, 60)
+    try:
+        w = z.spawn()
+        _load(w, "import os\ndef where():\n    return os.getcwd()\n")
+        launcher, scratch = w.launcher_pid, w.request({"op": "call", "fn": "where"}, 10)["value"]
+        z.proc.kill()  # as the zygote's own death signal does when the grader dies
+        z.proc.wait()
+        for _ in range(500):  # the launchers clean up after the zygote is gone
+            if not os.path.exists(scratch) and not _running(launcher):
+                break
+            time.sleep(0.01)
+        assert not os.path.exists(scratch)
+        assert not _running(launcher)
+    finally:
+        z.close()
+
+
+def _running(pid: int) -> bool:
+    """Is `pid` running (not gone, and not a zombie that its new parent, init, has yet to reap)?"""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False

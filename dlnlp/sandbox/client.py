@@ -109,6 +109,7 @@ class Zygote:
         self.ctrl.send(json.dumps(settings).encode())
         # it warms up (imports torch) while the grader goes on; the first spawn waits for it
         self.missing_banned: list[str] | None = None
+        self._spawner: Spawner | None = None  # this process's own channel: ctrl
 
     def ready(self) -> Zygote:
         """Wait until the zygote has started (torch imported, guards installed)."""
@@ -129,10 +130,14 @@ class Zygote:
         return Spawner(ours)
 
     def spawn(self, timeout: float = 30) -> Worker:
-        return Spawner(self.ready().ctrl).spawn(timeout)
+        if self._spawner is None:
+            self._spawner = Spawner(self.ready().ctrl)
+        return self._spawner.spawn(timeout)
 
     def close(self) -> None:
-        self.ctrl.close()
+        if self._spawner is not None:
+            self._spawner.close()
+        self.ctrl.close()  # the zygote ends its launchers (workers, scratch folders), then exits
         if self.missing_banned is None:  # never used (nothing to grade): no need to wait
             self.proc.kill()
         try:
@@ -149,16 +154,27 @@ class Zygote:
 
 @dataclass
 class Spawner:
-    """One control channel to the zygote: forks workers on request (one grader process each)."""
+    """One control channel to the zygote: forks workers on request (one grader process each).
+
+    One worker is always started ahead: the zygote forks it while the grader works with the
+    last one, so a submission does not wait for its worker's fork (~20 ms). It is forked
+    exactly as at the moment it is needed and holds nothing until it is sent a submission."""
 
     ctrl: socket.socket
+    _ahead: socket.socket | None = None  # the next worker's connection, its fork requested
 
-    def spawn(self, timeout: float = 30) -> Worker:
-        """Fork a worker, isolated and ready to load a submission."""
+    def _request(self) -> socket.socket:
         ours, theirs = socket.socketpair()
         socket.send_fds(self.ctrl, [b"{}"], [theirs.fileno()])
         theirs.close()
+        return ours
+
+    def spawn(self, timeout: float = 30) -> Worker:
+        """A worker, isolated and ready to load a submission."""
+        ours, self._ahead = self._ahead or self._request(), None
+        # the zygote answers requests in order: this reply is for `ours`
         worker = Worker(ours, json.loads(self.ctrl.recv(1 << 16))["pid"])
+        self._ahead = self._request()
         deadline = time.monotonic() + timeout
         try:
             worker.worker_pid = int(codec.recv(ours, deadline)["worker_pid"])
@@ -170,3 +186,9 @@ class Spawner:
             worker.kill()
             raise SandboxError(f"a sandbox worker failed to start: {e}") from None
         return worker
+
+    def close(self) -> None:
+        """Let the worker started ahead go (it reads the end of its connection and exits)."""
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None

@@ -27,6 +27,7 @@ import os
 import pwd
 import resource
 import shutil
+import signal
 import site
 import sys
 from pathlib import Path
@@ -212,10 +213,10 @@ def drop_privileges(scratch: str) -> bool:
     return True
 
 
-def die_with_parent(parent: int | None = None) -> None:
-    """SIGKILL this process when its parent dies. `parent`: the pid it was forked from, to
-    catch a parent that died before the request was made."""
-    _libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
+def die_with_parent(parent: int | None = None, sig: int = signal.SIGKILL) -> None:
+    """Send this process `sig` (SIGKILL: it dies) when its parent dies. `parent`: the pid it
+    was forked from, to catch a parent that died before the request was made."""
+    _libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
     if parent is not None and os.getppid() != parent:
         os._exit(0)
 

@@ -14,6 +14,7 @@ on the worker connection and waits for it, then removes the scratch folder.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -22,6 +23,7 @@ import signal
 import socket
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import torch
@@ -32,41 +34,80 @@ from dlnlp.sandbox import cgroup, codec, guards, layers, worker
 def _launch(
     conn: socket.socket, settings: dict, zygote: int, cgroups: tuple[Path, int] | None
 ) -> None:
-    """In the forked launcher: namespaces and a memory cgroup, then the worker as their pid 1.
-    Never returns."""
+    """In the forked launcher: namespaces and a memory cgroup, then the worker as their pid 1;
+    when it is gone, its scratch folder and cgroup go too, whatever happened. SIGTERM (the
+    zygote closing, or dying: its death signal to us) kills the worker first. Never returns."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, _Launched.on_term)
         os.setsid()
-        # the zygote dies with the grader, the launcher with the zygote, the worker with the
-        # launcher: a killed grader leaves nothing running
-        layers.die_with_parent(zygote)
+        # the zygote dies with the grader, the worker with the launcher; the launcher outlives
+        # the zygote just long enough to end its worker and clean up after it
+        layers.die_with_parent(zygote, signal.SIGTERM)
         namespaces = layers.unshare_namespaces()
         scratch = tempfile.mkdtemp(prefix="dlnlp-worker-")
-        group = cgroups and cgroup.create(
-            cgroups, os.path.basename(scratch), cgroup.limit_bytes(settings["memory_mb"])
-        )
-        namespaces["memory_cgroup"] = bool(group)
-        ready_r, ready_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(ready_w)
-            os.read(ready_r, 1)  # the grader must know our pid before we start
-            os.close(ready_r)
-            layers.die_with_parent()
-            worker.main(conn, settings, namespaces, scratch)
+        group = None
+        try:
+            group = cgroups and cgroup.create(
+                cgroups, os.path.basename(scratch), cgroup.limit_bytes(settings["memory_mb"])
+            )
+            namespaces["memory_cgroup"] = bool(group)
+            _run_worker(conn, settings, namespaces, scratch, group)
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the clean-up runs to its end
+            layers.remove_scratch(scratch)
+            if group:
+                cgroup.remove(group)
+    finally:
+        os._exit(0)
+
+
+class _Launched:
+    """The launcher's worker, for its SIGTERM handler."""
+
+    pid = 0  # the worker's, once forked; 0 again once it is reaped
+    stop = False  # SIGTERM came: the worker must not start (or must end)
+
+    @classmethod
+    def on_term(cls, *_) -> None:
+        cls.stop = True
+        if cls.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(cls.pid, signal.SIGKILL)
+
+
+def _run_worker(
+    conn: socket.socket, settings: dict, namespaces: dict, scratch: str, group: Path | None
+) -> None:
+    """Fork the worker, tell the grader its pid, let it start, wait until it is gone."""
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.close(ready_w)
+        # the grader must know our pid before we start; no go-ahead (the launcher failed): stop
+        go = os.read(ready_r, 1)
         os.close(ready_r)
+        layers.die_with_parent()
+        if go != b"1":
+            os._exit(0)
+        worker.main(conn, settings, namespaces, scratch)
+    _Launched.pid = pid
+    os.close(ready_r)
+    try:
+        if _Launched.stop:
+            raise InterruptedError("the zygote is closing")
         if group:
-            cgroup.add(group, pid)  # before it runs: a failure here kills it (finally)
+            cgroup.add(group, pid)  # before it runs
         codec.send(conn, {"worker_pid": pid})
         conn.close()
         os.write(ready_w, b"1")
-        os.close(ready_w)
-        os.waitpid(pid, 0)
-        layers.remove_scratch(scratch)
-        if group:
-            cgroup.remove(group)
+    except Exception:  # noqa: BLE001 - the grader is gone (a worker started ahead and never
+        os.kill(pid, signal.SIGKILL)  # used), the zygote is closing, or no cgroup: it never runs
     finally:
-        os._exit(0)
+        os.close(ready_w)
+    os.waitpid(pid, 0)
+    _Launched.pid = 0
 
 
 def _warm_up() -> None:
@@ -105,6 +146,7 @@ def main() -> None:
     # more control channels may be opened (one per parallel grader, {"op": "channel"}); each is
     # served in turn, and the zygote lives as long as the first one
     channels = [ctrl]
+    launchers: list[int] = []  # those that may still be running
     while True:
         ready, _, _ = select.select(channels, [], [])
         for chan in ready:
@@ -113,8 +155,8 @@ def main() -> None:
             except OSError:
                 data, fds = b"", []
             if not data:
-                if chan is ctrl:  # the grader went away: no interpreter teardown (~0.8 s
-                    os._exit(0)  # with torch loaded), nothing is left to flush
+                if chan is ctrl:  # the grader went away
+                    _close(launchers)
                 channels.remove(chan)
                 chan.close()
                 continue
@@ -130,7 +172,36 @@ def main() -> None:
                     c.close()
                 _launch(conn, request, zygote, cgroups)
             conn.close()
-            chan.send(json.dumps({"pid": pid}).encode())
+            launchers = [p for p in launchers if _running(p)] + [pid]
+            try:
+                chan.send(json.dumps({"pid": pid}).encode())
+            except OSError:  # the grader went away meanwhile (it started this worker ahead)
+                if chan is ctrl:
+                    _close(launchers)
+                channels.remove(chan)
+                chan.close()
+
+
+def _running(pid: int) -> bool:
+    """Is the launcher `pid` still there? (Reaped automatically: a finished one is gone.)"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _close(launchers: list[int], seconds: float = 5.0) -> None:
+    """Exit once every launcher has killed its worker and removed its scratch folder and
+    cgroup (their SIGKILL on our exit would leave those behind). No interpreter teardown: it
+    takes ~0.8 s with torch loaded, and nothing is left to flush. Never returns."""
+    for pid in launchers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + seconds
+    while any(_running(p) for p in launchers) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    os._exit(0)
 
 
 if __name__ == "__main__":

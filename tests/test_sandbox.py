@@ -91,6 +91,21 @@ def probe():
     assert not (COURSE.root / "pwned.txt").exists()
 
 
+def test_a_forced_kernel_family_reaches_the_worker(monkeypatch):
+    """Does a grader run with ATEN_CPU_CAPABILITY=default (another CPU's kernels) run the
+    student's code on those kernels too, and pass on nothing else of its environment?"""
+    monkeypatch.setenv("ATEN_CPU_CAPABILITY", "default")
+    monkeypatch.setenv("DLNLP_TEST_CANARY", "secret")
+    with Zygote([], [], 512, 60) as z:
+        w = z.spawn()
+        source = "import os, torch\ndef seen():\n    return [torch.backends.cpu.get_cpu_capability(), os.environ.get('DLNLP_TEST_CANARY')]\n"
+        _load(w, source)
+        try:
+            assert w.request({"op": "call", "fn": "seen"}, 10)["value"] == ["DEFAULT", None]
+        finally:
+            w.kill()
+
+
 def test_worker_runs_as_its_own_pid_1(zygote):
     w = zygote.spawn()
     _load(w, "import os\ndef pid():\n    return os.getpid()\n")

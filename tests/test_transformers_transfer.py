@@ -2,9 +2,11 @@
 the notebook give the kit's own Encoder and readers, and does the reference's fine-tuning clear
 the held-out threshold with a margin on 5 seeds?
 
-The checkpoint is checked byte for byte, not by its accuracy: make_checkpoint.py trains on one
-thread with torch's deterministic algorithms and the pinned torch build, and writes one metadata
-key (safetensors orders several at random), so every run writes the same bytes.
+The checkpoint is checked by make_checkpoint.compare, not byte for byte: torch's vector kernels
+differ by CPU (ATEN_CPU_CAPABILITY=default|avx2|avx512), and so do the weights' last bits. The
+vocabulary and metadata must be equal, every tensor within a relative bound measured across the
+kernel families, and the Encoder's features within another (the script's docstring has the
+figures). That the bounds still catch a changed script or changed data is tested too.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 import ast
 import importlib.util
 import queue
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
 import torch
-from safetensors.torch import load_file
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
 
 from conftest import COURSE, solved
 from dlnlp import notebook
@@ -47,17 +51,65 @@ def _script():
     return module
 
 
-def test_checkpoint_and_vocabulary_regenerate_byte_for_byte(tmp_path):
-    """Does make_checkpoint.py, run again, write exactly the shipped vocab.txt and weights?"""
+def _make(script, data_dir, out_dir):
     threads = torch.get_num_threads()
     try:
-        vocab, weights = _script().make(PUBLIC, tmp_path)
+        return script.make(data_dir, out_dir)
     finally:  # make() pins one thread and deterministic kernels for itself
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(False)
-    assert vocab.read_bytes() == (PUBLIC / "vocab.txt").read_bytes()
-    assert weights.read_bytes() == (PUBLIC / weights.name).read_bytes()
+
+
+def test_checkpoint_and_vocabulary_regenerate_within_the_kernel_bounds(tmp_path):
+    """Does make_checkpoint.py, run again on this CPU's kernels, write the shipped vocab.txt
+    byte for byte and weights within the bounds measured across kernel families?"""
+    script = _script()
+    _, weights = _make(script, PUBLIC, tmp_path)
+    assert script.compare(PUBLIC, tmp_path) == []
     assert 100_000 < weights.stat().st_size < 400_000  # "a few hundred KB"
+
+
+def _flip_one_label(data_dir):
+    rows = (data_dir / "source_train.tsv").read_text(encoding="utf-8").splitlines()
+    label, text = rows[100].split("\t")
+    rows[100] = f"{1 - int(label)}\t{text}"
+    (data_dir / "source_train.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["one source label flipped", "one epoch less"])
+def test_checkpoint_comparison_fails_when_the_data_or_script_changes(tmp_path, change):
+    """Is a checkpoint made from one flipped label of 3000, or by a script training one epoch
+    less, refused by the comparison, though its vocabulary is the same?"""
+    script = _script()
+    data = tmp_path / "data"
+    shutil.copytree(PUBLIC, data)
+    if change == "one source label flipped":
+        _flip_one_label(data)
+    else:
+        script.EPOCHS -= 1  # this module object only: _script() loads a fresh one
+    _make(script, data, tmp_path / "made")
+    problems = script.compare(PUBLIC, tmp_path / "made")
+    assert any("features" in p for p in problems), problems
+    assert any("relative" in p for p in problems), problems
+
+
+def test_checkpoint_comparison_ignores_only_the_key_bias(tmp_path):
+    """The key third of an in_proj_bias is left out of the weight bound (no output depends on
+    it): is a shipped checkpoint with its key bias moved by 0.5 still accepted, and one whose
+    query bias moved by as much refused?"""
+    script = _script()
+    name = "source_encoder.safetensors"
+    shipped = load_file(PUBLIC / name)
+    d = shipped["layers.0.self_attn.in_proj_bias"].shape[0] // 3
+    for part, accepted in ((slice(d, 2 * d), True), (slice(0, d), False)):
+        folder = tmp_path / str(accepted)
+        folder.mkdir()
+        shutil.copy(PUBLIC / "vocab.txt", folder)
+        moved = {k: v.clone() for k, v in shipped.items()}
+        moved["layers.0.self_attn.in_proj_bias"][part] += 0.5
+        with safe_open(PUBLIC / name, "pt") as f:
+            save_file(moved, folder / name, metadata=f.metadata())
+        assert (script.compare(PUBLIC, folder) == []) is accepted
 
 
 def _definitions(source: str) -> dict[str, str]:

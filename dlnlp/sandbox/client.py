@@ -76,8 +76,10 @@ class Worker:
 
 
 # what the zygote (and so every worker: its /proc/self/environ too) gets of the grader's
-# environment: nothing else, so no token or path the grader was started with reaches a student
-_PASSED_ON = ("PYTHONPATH", "DLNLP_SANDBOX_USER")
+# environment: nothing else, so no token or path the grader was started with reaches a student.
+# ATEN_CPU_CAPABILITY (torch's kernel family, default|avx2|avx512) goes on so that a grader
+# forced to another CPU's kernels runs the student's code on them too, not on this CPU's.
+_PASSED_ON = ("PYTHONPATH", "DLNLP_SANDBOX_USER", "ATEN_CPU_CAPABILITY")
 
 
 def sandbox_environment() -> dict[str, str]:

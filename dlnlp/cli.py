@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -266,6 +267,12 @@ def lab(
         click.echo(f"  formgrader:  {started.link('formgrader')}")
         click.echo(f"  JupyterLab:  {started.link()}")
     click.echo(f"(log: {course_dir.parent / 'lab.log'}; Ctrl-C stops it)")
+
+    def stopped(signum, frame):  # SIGTERM, SIGHUP: as Ctrl-C, JupyterLab stops with us
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stopped)
     try:
         started.process.wait()
     except KeyboardInterrupt:
@@ -280,9 +287,15 @@ def lab(
 @root_option
 def gradescope(assignment: str, out_dir: Path, root: Path | None) -> None:
     """Write OUT/<assignment>-autograder.zip for Gradescope (setup.sh, run_autograder, kit, hidden tests)."""
-    from dlnlp.gradescope.package import build_zip
+    from dlnlp.gradescope.package import build_zip, what_students_see
 
-    click.echo(f"wrote {build_zip(_course(root), assignment, out_dir)}")
+    course = _course(root)
+    click.echo(f"wrote {build_zip(course, assignment, out_dir)}")
+    for line in what_students_see(course, assignment):
+        click.echo(f"  {line}")
+    click.echo(
+        "  (visibility: gradescope.visibility in grader_config.yaml, per assignment and test)"
+    )
 
 
 @main.command()

@@ -49,6 +49,10 @@ class FunctionConfig(_Strict):
 
     @model_validator(mode="after")
     def _tests_fit_in_points(self) -> FunctionConfig:
+        # scores are kept in hundredths of a point (results.cents): finer points could not add up
+        for p in [self.points, *self.tests.values()]:
+            if abs(p * 100 - round(p * 100)) > 1e-6:
+                raise ValueError(f"points are given in hundredths at most, not {p}")
         if sum(self.tests.values()) > self.points + 1e-9:
             raise ValueError(
                 f"test points {sum(self.tests.values())} exceed the function's {self.points}"
@@ -65,7 +69,9 @@ class GradescopeOptions(_Strict):
     torch_index_url: str = Field(
         "https://download.pytorch.org/whl/cpu", description="pip index for the CPU build of torch"
     )
-    visibility: Visibility = "after_published"
+    # Gradescope's own default: a student sees each check's result and hint when they submit;
+    # hold single checks back per assignment or test (after_due_date, hidden)
+    visibility: Visibility = "visible"
 
 
 class AssignmentGradescope(_Strict):

@@ -3,7 +3,8 @@ terminal table are renderings of it (see dlnlp/render/)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +15,34 @@ from dlnlp.verdicts import Incident, Verdict
 def points(x: float) -> str:
     """Points for people: at most two decimals, no trailing zeros (0.67, 4, 5.33)."""
     return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+# The one rounding rule: every score is a whole number of hundredths of a point ("cents"), set
+# once where it is made (a function's points split over its checks, a check's partial credit);
+# every total is then the exact sum of its parts, as Gradescope, grades.csv, the gradebook and
+# the feedback all show them (no 9.999999999999998, no 5.33 of parts adding up to 5.34).
+
+
+def cents(x: float) -> int:
+    """`x` points in hundredths, rounded half up (scores already in hundredths come back whole)."""
+    return math.floor(x * 100 + 0.5)
+
+
+def add(values: Iterable[float]) -> float:
+    """The exact sum of scores in hundredths (0.67 + 0.67 + 0.66 is 2.0, not 2.0000000000000004)."""
+    return sum(cents(v) for v in values) / 100
+
+
+def split(total: float, n: int) -> list[float]:
+    """`total` points over n checks in hundredths that add up to it exactly: the largest
+    remainder goes to the first ones (2 over 3: 0.67, 0.67, 0.66)."""
+    whole, extra = divmod(cents(total), n)
+    return [(whole + (i < extra)) / 100 for i in range(n)]
+
+
+def credit_points(max_score: float, credit: float) -> float:
+    """The points a check's share `credit` of `max_score` is worth, in hundredths."""
+    return math.floor(cents(max_score) * credit + 0.5) / 100
 
 
 HINT = "Hint: "  # a recognised mistake's output starts with (or, for partial credit, holds) this
@@ -133,6 +162,12 @@ class Results(_Model):
     isolation: dict = Field(default_factory=dict)  # the sandbox layers that were in force
     execution_time: float = 0.0
 
+    def add_up(self) -> Results:
+        """Set the total and the maximum from the functions' scores (exact sums). -> self"""
+        self.score = add(f.score for f in self.functions)
+        self.max_score = add(f.max_score for f in self.functions)
+        return self
+
     def texts(self, function: str) -> list[str]:
         """Everything the student reads about `function`'s failures: its failed tests' outputs
         and its notes (what a mutant's hint is looked for in)."""
@@ -173,13 +208,20 @@ class Results(_Model):
         `shown(test)`: is the test visible to the student from the start (default: all are)?
         Only those are counted, since a count over a test shown later ("5/6 checks passed")
         tells that it failed; a function's notes (a timeout, a crash) may come from any of its
-        tests, so they are said only when all its tests are shown. `total`: give the score.
+        tests, so they are said only when all its tests are shown. `total`: give the score,
+        which is said only when every test is shown (it counts them all); else the points of
+        the tests shown.
         """
-        first = (
-            f"{points(self.score)} / {points(self.max_score)} points."
-            if total
-            else "the score is shown when your results are released."
-        )
+        seen = [t for t in self.tests if shown is None or shown(t)]
+        if not total:
+            first = "the score is shown when your results are released."
+        elif len(seen) == len(self.tests):
+            first = f"{points(self.score)} / {points(self.max_score)} points."
+        else:
+            first = (
+                f"{points(add(t.score for t in seen))} / {points(add(t.max_score for t in seen))}"
+                " points from the checks shown now (the total is shown with the others)."
+            )
         lines = [f"{self.assignment}: {first}"]
         held_back = False
         for f in self.functions:
@@ -193,8 +235,8 @@ class Results(_Model):
                 continue
             held_back = True
             lines.append(
-                f"- {f.name}: {points(sum(t.score for t in seen))} / "
-                f"{points(sum(t.max_score for t in seen))} "
+                f"- {f.name}: {points(add(t.score for t in seen))} / "
+                f"{points(add(t.max_score for t in seen))} "
                 f"({sum(t.status == 'passed' for t in seen)}/{len(seen)} checks passed)"
                 if seen
                 else f"- {f.name}: its checks are listed on their own once shown"
@@ -213,9 +255,11 @@ class Results(_Model):
     ) -> dict:
         """Gradescope's results.json: https://gradescope-autograders.readthedocs.io/en/latest/specs/
 
-        `visibility(test)` gives each test's visibility; `default` the submission's. The
-        top-level output counts only the tests that are `visible`, and gives the score only when
-        the submission is (Gradescope shows the rest later, each entry on its own).
+        `visibility(test)` gives each test's visibility; `default` the submission's. Nothing
+        the student sees before the due date depends on a test that is not `visible`: the
+        top-level output counts only the visible tests, and gives the total only when every
+        test is visible (Gradescope itself hides the top-level score while any test is hidden);
+        stdout is never shown.
         """
         tests = []
         for t in self.tests:
@@ -233,6 +277,7 @@ class Results(_Model):
         data = {
             "score": self.score,
             "execution_time": round(self.execution_time, 3),
+            "stdout_visibility": "hidden",  # the grader's log is the instructor's
             "output": self.summary(
                 shown=None if visibility is None else (lambda t: visibility(t) == "visible"),
                 total=default in (None, "visible"),

@@ -6,6 +6,7 @@ import pytest
 
 from conftest import COURSE
 from dlnlp.config import ConfigError, load_config
+from dlnlp.results import add, cents, credit_points, split
 
 
 def test_shipped_config_loads():
@@ -75,7 +76,26 @@ def test_per_test_points_override_the_even_split():
     table = points_table(AssignmentConfig.model_validate(cfg), a.tests, "grader_config.yaml")
     sdpa = {k: v for k, v in table.items() if k.startswith("scaled_dot_product_attention::")}
     assert sdpa.pop("scaled_dot_product_attention::test_output_matches_torch") == 2
-    assert sum(sdpa.values()) == pytest.approx(2) and len(set(sdpa.values())) == 1
+    # the rest split evenly, in hundredths that add up exactly (Gradescope shows the sum)
+    assert add(sdpa.values()) == 2 and max(sdpa.values()) - min(sdpa.values()) <= 0.01
+
+
+def test_points_split_over_checks_add_up_exactly():
+    """Do 2 points over 3 checks become 0.67 + 0.67 + 0.66, and 10 over 7 hundredths that sum to
+    10 in floats as well, where 2/3 each summed to 1.9999999999999998?"""
+    assert split(2, 3) == [0.67, 0.67, 0.66]
+    for total, n in [(10, 7), (4, 3), (1, 6), (3, 9), (2.5, 4)]:
+        parts = split(total, n)
+        assert add(parts) == total and all(cents(p) / 100 == p for p in parts)
+        assert max(parts) - min(parts) <= 0.01 + 1e-12
+    assert credit_points(0.67, 0.5) == 0.34 and credit_points(2, 2 / 3) == 1.33
+
+
+def test_points_in_finer_than_hundredths_are_refused(tmp_path):
+    path = tmp_path / "grader_config.yaml"
+    path.write_text("assignments:\n  a:\n    functions:\n      f: {points: 1.005}\n")
+    with pytest.raises(ConfigError, match="hundredths"):
+        load_config(path)
 
 
 def test_config_naming_an_unknown_test_is_an_error():

@@ -97,6 +97,8 @@ def test_the_grading_view_says_why_a_function_lost_points(lab, page):
     """Does the manual-grading view of a partly right submission show, under the function's
     check cell, dlnlp's score and the catalogued mistake's hint, with the maths rendered?"""
     root, started = lab
+    failed: list[str] = []  # what the browser could not load (a MathJax font: 404)
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     _grading_view(page, started, "partial")
     text = page.inner_text("body")
     page.screenshot(path=page.shots / "grading_view.png", full_page=True)
@@ -105,6 +107,11 @@ def test_the_grading_view_says_why_a_function_lost_points(lab, page):
     # the maths comes from the server's own MathJax (no network here): typeset, not raw
     page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.isReady", timeout=30_000)
     assert page.locator(".MathJax, .MathJax_Display, .MathJax_CHTML").count() > 0
+    # in the fonts the server's MathJax ships (STIX-Web), none of them missing
+    page.wait_for_timeout(1000)
+    assert not [f for f in failed if "mathjax" in f.lower()], failed
+    font = page.evaluate("() => MathJax.OutputJax['HTML-CSS'].fontInUse")
+    assert font == "STIX-Web", font
 
 
 def test_a_written_answer_score_updates_the_total_and_the_export(lab, page):
@@ -125,3 +132,40 @@ def test_a_written_answer_score_updates_the_total_and_the_export(lab, page):
         row = next(r for r in csv.DictReader(f) if r["student_id"] == "partial")
     assert row["raw_score"] == repr(round(before + 1, 2))
     assert re.fullmatch(r"\d+\.\d{1,2}", row["raw_score"])
+
+
+def test_feedback_a_ta_generated_survives_a_regrade(lab, page):
+    """A TA comments on a written answer and clicks Generate Feedback in formgrader: does the
+    page nbgrader writes, comment and all, stay as it is when the class is graded again (`dlnlp
+    lab` restarted: `build_demo_course`), while dlnlp says it kept it?"""
+    import logging
+
+    from dlnlp.lab.demo_course import build_demo_course
+
+    root, started = lab
+    _grading_view(page, started, "partial")
+    box = page.locator("textarea.comment").first
+    box.fill("Good start: compare with the lecture's scaling argument.")
+    box.press("Tab")  # formgrader saves a comment on change
+    page.wait_for_timeout(1500)
+    _open(page, started, f"manage_submissions/{ASSIGNMENT}")
+    page.locator("tr", has_text="partial").locator("td.generate-feedback a").click()
+    page.wait_for_selector(".modal-dialog", timeout=120_000)
+    said = page.inner_text(".modal-dialog")
+    page.screenshot(path=page.shots / "generate_feedback.png")
+    assert "Successfully generated feedback" in said, said
+    feedback = root / "feedback" / "partial" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    theirs = feedback.read_bytes()
+    assert b"compare with the lecture" in theirs
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logging.getLogger("dlnlp.grade").addHandler(handler)
+    try:
+        build_demo_course(Course(REPO), root, [ASSIGNMENT], jobs=2, say=lambda _: None)
+    finally:
+        logging.getLogger("dlnlp.grade").removeHandler(handler)
+    assert feedback.read_bytes() == theirs
+    assert any("kept the page" in r.getMessage() and "partial" in r.getMessage() for r in records)
+    page.goto(feedback.as_uri())
+    page.screenshot(path=page.shots / "kept_feedback.png", full_page=True)

@@ -220,3 +220,23 @@ def test_an_instructors_config_is_never_rewritten(fresh_course):
     config.write_text(config.read_text() + "# the instructor's own line\n")
     output = _run("build", "foundations", "--nbgrader-course", str(root))
     assert "wrote" not in output and "# the instructor's own line" in config.read_text()
+
+
+def _check_cells(root, student: str) -> list[str]:
+    graded = root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    return [
+        "".join(o.get("text", "") for o in c.outputs)
+        for c in nbformat.read(graded, as_version=4).cells
+        if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("check_")
+    ]
+
+
+def test_check_cells_say_each_thing_once(graded_course):
+    """An untouched function's cell says "not implemented yet" once (not again as a cause's
+    label), and an unreadable notebook's reason is said in the first check cell, the others
+    pointing there, not repeated in every one."""
+    for text in _check_cells(graded_course, "cy"):
+        assert text.lower().count("not implemented yet") == 1, text
+    first, *rest = _check_cells(graded_course, "dee")
+    problem = next(line.strip() for line in first.splitlines()[1:] if "JSON" in line or "read" in line)
+    assert rest and all(problem not in text and "see " in text for text in rest), rest[0]

@@ -23,8 +23,9 @@ from dlnlp.build.release import nbgrader
 
 ASSIGNMENT = "attention"
 COURSE_ID = "dlnlp-101"
-# student -> the notebook they hand in (None: the release as fetched, untouched)
-HAND_IN = {"ada": "perfect.ipynb", "ben": "partial.ipynb", "cy": None}
+# student -> the notebook they hand in (None: the release as fetched, untouched; bytes: a
+# notebook cut off in transit, which nbformat cannot read)
+HAND_IN = {"ada": "perfect.ipynb", "ben": "partial.ipynb", "cy": None, "dee": b'{"cells": ['}
 
 
 def _as_student(student: str, home: Path, *args: str) -> subprocess.CompletedProcess:
@@ -97,7 +98,9 @@ def course(tmp_path_factory):
         _as_student(student, home, "fetch_assignment", ASSIGNMENT)
         fetched = home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
         assert fetched.is_file()
-        if sample:
+        if isinstance(sample, bytes):
+            fetched.write_bytes(sample)
+        elif sample:
             shutil.copy(REPO / "examples" / ASSIGNMENT / sample, fetched)
         _as_student(student, home, "submit", ASSIGNMENT)
     _as_instructor(root, "collect", ASSIGNMENT)
@@ -148,13 +151,98 @@ def test_feedback_reaches_the_student_with_the_hints(course):
     """generate_feedback -> release_feedback -> the student's fetch_feedback: does the page the
     student gets say what dlnlp's verdict says?"""
     root, homes = course
-    _as_instructor(root, "generate_feedback", ASSIGNMENT)
+    made = _as_instructor(root, "generate_feedback", ASSIGNMENT)
+    # the kit's config raises no warning of its own ("Config option ... not recognized")
+    assert "not recognized" not in made.stdout + made.stderr, made.stderr
     _as_instructor(root, "release_feedback", ASSIGNMENT)
     _as_student("ben", homes["ben"], "fetch_feedback", ASSIGNMENT)
     pages = list((homes["ben"] / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
     assert len(pages) == 1
     page = pages[0].read_text()
     assert "the scores are not scaled" in page and "scored 0.67 of 4 points" in page
+
+
+def _written_answer(gb, student: str):
+    nb = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+    return next(g for g in nb.grades if not g.name.startswith("check_"))
+
+
+def test_autograde_of_an_unreadable_notebook_keeps_its_grade(course):
+    """`nbgrader autograde --force` on a notebook cut off in transit: nbgrader alone stops with
+    a traceback after removing autograded/STUDENT. With dlnlp's config, does it exit 0, leave
+    an autograded notebook whose check cells say why, and keep a TA's manual score?"""
+    import nbformat
+    from nbgrader.api import Gradebook
+
+    from dlnlp.render.gradebook import course_directory
+
+    root, _ = course
+    coursedir = course_directory(root)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        _written_answer(gb, "dee").manual_score = 0.5
+        gb.db.commit()
+    # scores and comments (needs_manual_grade is nbgrader's to set: a manual score marks it)
+    before = {k: (v[0], v[1], v[3]) for k, v in _gradebook(root).items() if k[0] == "dee"}
+    proc = _as_instructor(root, "autograde", ASSIGNMENT, "--student=dee", "--force")
+    assert "Traceback" not in proc.stdout + proc.stderr
+    nb = nbformat.read(root / "autograded/dee" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    said = [
+        "".join(o.get("text", "") for o in c.outputs)
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("check_")
+    ]
+    assert said and all(s.startswith("✗ dlnlp:") for s in said)
+    assert "could not be read" in said[0] or "unreadable" in said[0], said[0]
+    after = {k: (v[0], v[1], v[3]) for k, v in _gradebook(root).items() if k[0] == "dee"}
+    assert after == before and any(v[1] == 0.5 for v in after.values())
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        _written_answer(gb, "dee").manual_score = None
+        gb.db.commit()
+
+
+def _grade(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "dlnlp", "grade", ASSIGNMENT, "--nbgrader-course", str(root)]
+    proc = subprocess.run([*command, *extra], capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def test_a_tas_generated_feedback_is_never_replaced_by_dlnlp(course):
+    """A TA scores and comments ben's written answer and runs Generate Feedback: is nbgrader's
+    page, comment and all, left as it is by `dlnlp grade --nbgrader-course` (with and without
+    --force), saying so; while a student with no page, or with the one dlnlp wrote, gets
+    dlnlp's page (written again on a regrade)?"""
+    from nbgrader.api import Gradebook
+
+    from dlnlp.render.gradebook import course_directory
+
+    root, _ = course
+    coursedir = course_directory(root)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        answer = _written_answer(gb, "ben")
+        answer.manual_score = 0.5
+        gb.find_comment(
+            answer.name, ASSIGNMENT, ASSIGNMENT, "ben"
+        ).manual_comment = "See lecture 7."
+        gb.db.commit()
+    _as_instructor(root, "generate_feedback", ASSIGNMENT, "--student=ben", "--force")
+    page = root / "feedback/ben" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    theirs = page.read_bytes()
+    assert b"See lecture 7." in theirs
+    ours = root / "feedback/cy" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    ours.unlink()  # cy has no page: dlnlp's goes there
+    for extra in ((), ("--force",)):
+        proc = _grade(root, *extra)
+        assert page.read_bytes() == theirs
+        assert "kept the page" in proc.stderr and "ben" in proc.stderr, proc.stderr
+        assert "Graded by dlnlp" in ours.read_text()
+    stale = ours.read_text()
+    ours.write_text(stale.replace("Graded by dlnlp", "Graded by dlnlp (old)"))
+    _grade(root, "--force")  # a page changed since dlnlp wrote it is no longer dlnlp's
+    assert "(old)" in ours.read_text()
+    ours.unlink()
+    _grade(root)
+    assert "Graded by dlnlp" in ours.read_text() and "(old)" not in ours.read_text()
 
 
 def test_dlnlp_grade_leaves_the_gradebook_as_nbgrader_autograde_did(course):

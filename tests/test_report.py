@@ -21,7 +21,7 @@ from dlnlp.cli import main
 from dlnlp.grade.resume import Fingerprint, Record, save_record
 from dlnlp.report import stats
 from dlnlp.report.matrix import cell
-from dlnlp.results import Results
+from dlnlp.results import Failure, FunctionScore, Results
 from dlnlp.results import TestResult as Outcome  # a Test* name would be collected
 from dlnlp.verdicts import Verdict
 
@@ -92,6 +92,29 @@ def test_score_bins_run_from_zero_to_full_marks_which_land_in_the_last_bin():
     bins = stats.score_bins([made("x", A_OK, B_OK), made("y", A_SIGN, B_SIGN)])
     assert (bins[0].low, bins[-1].high) == (0, 2)
     assert [b.count for b in bins] == [1, 1]
+
+
+def test_incidents_are_grouped_by_cause_with_a_count_and_one_example():
+    """30 students timing out in the same function make one row, not 30: what, where, how
+    many, and what the first of them read (the function's note, else its check's output)."""
+    many = [made(f"s{i:02}", A_OK, B_LOOP) for i in range(30)]
+    many[0].functions.append(
+        FunctionScore(
+            name="f",
+            score=1,
+            max_score=2,
+            passed=1,
+            total=2,
+            failure=Failure(verdict=Verdict.TIMEOUT, message="f timed out after 10 s"),
+        )
+    )
+    groups = stats.incident_groups([*many, made("x", A_BANNED, B_OK)])
+    assert [(g.what, g.where, len(g.students)) for g in groups] == [
+        ("timed out", "f", 30),
+        ("used a banned API", "f", 1),
+    ]
+    assert groups[0].students[0] == "s00" and groups[0].example == "f timed out after 10 s"
+    assert groups[1].example == "0 points: f uses torch.sum, which is not allowed here"
 
 
 def test_incidents_say_what_happened_and_to_whom():
@@ -204,10 +227,10 @@ def test_the_report_renders_with_every_plot_in_a_browser(graded, page):
         assert page.locator("h2", has_text=heading).is_visible(), heading
     misconceptions = page.locator("table.misconceptions")
     assert misconceptions.is_visible() and UNSCALED in misconceptions.inner_text()
-    cheating = page.locator("table.incidents tr", has_text="cheating")
+    # one row per cause (what happened, where), the cheating sample its example
+    cheating = page.locator("table.incidents tr", has_text="scaled_dot_product_attention")
     assert cheating.is_visible()
-    assert "used a banned API" in cheating.inner_text()
-    assert "scaled_dot_product_attention" in cheating.inner_text()
+    assert "used a banned API" in cheating.inner_text() and "cheating" in cheating.inner_text()
     images = page.locator("img")
     assert images.count() == 5
     for i in range(images.count()):
@@ -216,3 +239,33 @@ def test_the_report_renders_with_every_plot_in_a_browser(graded, page):
     assert all(w > 0 for w in widths), widths
     href = page.locator("a", has_text="Per-test matrix").get_attribute("href")
     assert (report / href).is_file()
+
+
+def test_a_class_of_50_with_30_timeouts_gives_a_report_of_reasonable_height(tmp_path, page):
+    """50 students, 30 of them stopped by the same timeout with a long message: the incidents
+    are one row (with a count, an example and the others folded), not 30 rows of paragraphs."""
+    out = tmp_path / "out"
+    long = "b ran past the time limit of 10 s. " * 12  # a paragraph a student might read
+    for i in range(50):
+        r = made(f"s{i:02}", A_OK, B_LOOP if i < 30 else B_OK)
+        if i < 30:
+            r.functions.append(
+                FunctionScore(
+                    name="f",
+                    score=1,
+                    max_score=2,
+                    passed=1,
+                    total=2,
+                    failure=Failure(verdict=Verdict.TIMEOUT, message=long),
+                )
+            )
+        fingerprint = Fingerprint(submission=str(i), common="c", functions={})
+        save_record(out / r.student, Record(fingerprint=fingerprint, results=r))
+    run = CliRunner().invoke(main, ["report", str(out)])
+    assert run.exit_code == 0, run.output
+    page.goto((out / "report" / "report.html").as_uri())
+    rows = page.locator("table.incidents tr")
+    assert rows.count() == 1 + 1
+    assert "30" in rows.nth(1).inner_text() and page.locator("table.incidents details").count() == 1
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 5000, height

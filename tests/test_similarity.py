@@ -221,8 +221,11 @@ def test_the_report_lists_the_top_pairs_and_links_the_page(planted, tmp_path):
     assert 'href="../similarity/similarity.html"' in html
     section = html[html.index('id="similarity"') : html.index('id="times"')]
     rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>", section)
-    other = {REFERENCE: "the reference"}
-    assert rows == [(p.a, other.get(p.b, p.b)) for p in result.pairs]
+    # every match with the reference first, in a table of its own, then the pairs of students
+    first = [p for p in result.pairs if p.b == REFERENCE] + [
+        p for p in result.pairs if p.b != REFERENCE
+    ]
+    assert rows == [(p.a, "the reference" if p.b == REFERENCE else p.b) for p in first]
 
 
 def test_segments_cut_the_code_at_the_shared_runs_widened_to_whole_words():
@@ -239,7 +242,7 @@ def test_segments_cut_the_code_at_the_shared_runs_widened_to_whole_words():
 def test_the_page_shows_the_pair_side_by_side_with_its_shared_code_marked(planted, page):
     _, out = planted
     page.goto((out / "similarity.html").as_uri())
-    first = page.locator("section.pair").first
+    first = page.locator("section#pair-1")
     assert {"alice", "copier"} <= set(first.locator("h3").inner_text().replace(".", " ").split())
     block = first.locator('.function[data-function="lstm_cell"]')
     for side in ("a", "b"):
@@ -250,5 +253,29 @@ def test_the_page_shows_the_pair_side_by_side_with_its_shared_code_marked(plante
     assert block.get_by_text("window.pwned = 1", exact=False).first.is_visible()
     assert page.evaluate("window.pwned") is None
     assert page.locator("script").count() == 0 and page.locator("pre img").count() == 0
-    rows = page.locator("table.pairs tr")
-    assert rows.count() == 1 + 4  # the header, three pairs of students and the leak
+    # the leak in the reference's own table, the three pairs of students in theirs
+    assert page.locator("h2#reference + p + table.pairs tr").count() == 1 + 1
+    assert page.locator("h2#pairs + table.pairs tr").count() == 1 + 3
+    assert "leak" in page.locator("section#ref-1 h3").inner_text()
+
+
+def test_the_page_and_the_report_agree_on_what_is_shown_where(planted, tmp_path, monkeypatch):
+    """With room for 2 pairs of students on the page and 1 in the report: does the page show
+    the first 2 of 3 and every match with the reference, and the report say the same numbers?"""
+    import dlnlp.report.similarity as in_report
+    import dlnlp.similarity.page as page_module
+
+    result, _ = planted
+    monkeypatch.setattr(page_module, "PAGE_PAIRS", 2)
+    monkeypatch.setattr(in_report, "PAGE_PAIRS", 2)
+    monkeypatch.setattr(in_report, "TOP", 1)
+    write_similarity(result, tmp_path / "similarity")
+    html = (tmp_path / "similarity" / "similarity.html").read_text()
+    assert "The first 2 of 3 are shown here; all 3 are listed in similarity.csv" in html
+    assert html.count('<section class="pair" id="pair-') == 2
+    assert html.count('<section class="pair" id="ref-') == 1
+    # common code as the code counts it: in more than max(10, 10 % of the class) submissions
+    assert "code found in more than 10 submissions" in html
+    shared = in_report.load_similarity(tmp_path)
+    assert (len(shared.pairs), shared.total, shared.on_page) == (1, 3, 2)
+    assert [p.a for p in shared.reference] == ["leak"]

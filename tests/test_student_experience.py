@@ -75,6 +75,20 @@ def test_instructions_say_that_a_failing_check_stops_run_all(assignment):
     assert "**Runtime ▸ Run after**" in intro
 
 
+@pytest.mark.parametrize("assignment", list(COURSE.config().assignments))
+def test_the_first_cell_says_how_to_get_the_data_zip(assignment):
+    """An assignment released with a data zip says so in its first cell, with how to unzip it
+    and that Colab forgets it at each reset, not 40 cells down at the cell that needs it."""
+    zipped = COURSE.release_notebook(assignment).parent / f"{assignment}_data.zip"
+    intro = release(assignment).cells[0].source
+    if not zipped.is_file():
+        assert "_data.zip" not in intro
+        return
+    assert f"`{assignment}_data.zip`" in intro
+    assert f'zipfile.ZipFile("{assignment}_data.zip").extractall()' in intro
+    assert "Colab" in intro and "runtime reset" in intro
+
+
 def _progress() -> tuple[list, str, str, list]:
     """Run the lab's progress() over 3 items in a fresh namespace made by the release's imports and
     helpers cells: (the items, stdout, stderr, warnings raised)."""

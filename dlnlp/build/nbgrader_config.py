@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dlnlp.grade.nbgrader_engine import AUTOGRADE_PREPROCESSORS
+from dlnlp.grade.nbgrader_engine import AUTOGRADE_PREPROCESSORS, EXPORTER, FEEDBACK_PREPROCESSORS
 
 # dlnlp's nbconvert templates (its MathJax macro), a base folder as nbconvert's template lookup
 # takes it: a template named `base` is looked for in TEMPLATES/base first
@@ -25,13 +25,11 @@ ENGINE_LINES = """\
 # dlnlp grades: nbgrader autograde (and formgrader's Autograde button) runs dlnlp's sandboxed
 # hidden tests instead of executing the notebook; nbgrader's SaveAutoGrades stores the scores
 c.Autograde.autograde_preprocessors = {preprocessors}
+# an unreadable notebook is graded (0, and why) instead of stopping autograde with its grade gone
+c.Autograde.exporter_class = {exporter!r}
 c.GradeWithDlnlp.kit_root = {kit_root!r}  # the dlnlp repository (grader_config.yaml)
 # feedback never shows hidden tests; `nbgrader export` rounds scores to two decimals
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "nbgrader.preprocessors.ClearHiddenTests",
-]
+c.GenerateFeedback.preprocessors = {feedback}
 c.ExportApp.plugin_class = "dlnlp.render.nbgrader_export.RoundedCsvExport"
 # formgrader's maths from the server's own MathJax (offline), the CDN only as a fallback: dlnlp's
 # MathJax macro first, then nbgrader's own formgrader and feedback templates
@@ -57,9 +55,16 @@ c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exch
 
 def engine_lines(kit_root: Path) -> str:
     """The lines that make dlnlp an nbgrader course's grading engine."""
-    listed = "".join(f"\n    {p!r}," for p in AUTOGRADE_PREPROCESSORS)
+
+    def listed(names: list[str]) -> str:
+        return "[" + "".join(f"\n    {p!r}," for p in names) + "\n]"
+
     return ENGINE_LINES.format(
-        preprocessors=f"[{listed}\n]", kit_root=str(kit_root), templates=str(TEMPLATES)
+        preprocessors=listed(AUTOGRADE_PREPROCESSORS),
+        feedback=listed(FEEDBACK_PREPROCESSORS),
+        exporter=EXPORTER,
+        kit_root=str(kit_root),
+        templates=str(TEMPLATES),
     )
 
 

@@ -5,6 +5,7 @@ export` and `nbgrader release_feedback` work as if nbgrader had autograded it. W
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from dlnlp.course import Course
@@ -16,6 +17,8 @@ from dlnlp.grade.batch import Options, grade_batch
 from dlnlp.grade.nbgrader_engine import results_folder as default_out
 from dlnlp.render.gradebook import check_course, record_scores
 from dlnlp.results import Results
+
+log = logging.getLogger("dlnlp.grade")
 
 
 class NotACourse(DlnlpError):
@@ -40,12 +43,18 @@ def grade_course(
             "(nbgrader collect puts submissions in submitted/<student>/<assignment>/)"
         )
     check_course(root, assignment_id)
-    results = grade_batch(
-        course,
-        assignment_id,
-        paths or [root / "submitted"],
-        out_dir or default_out(root, assignment_id),
-        options,
-    )
-    record_scores(root, assignment_id, results)
+    out_dir = out_dir or default_out(root, assignment_id)
+    results = grade_batch(course, assignment_id, paths or [root / "submitted"], out_dir, options)
+    kept = record_scores(root, assignment_id, results, out_dir)
+    if kept:
+        shown = ", ".join(kept[:10]) + (f" and {len(kept) - 10} more" if len(kept) > 10 else "")
+        log.warning(
+            "feedback/: kept the page %d student(s) already have, not dlnlp's (%s): it was not "
+            "written by dlnlp (nbgrader's Generate Feedback, with your manual scores and "
+            "comments, or your own). dlnlp's page is in %s/STUDENT/feedback.html; Generate "
+            "Feedback again to bring yours up to date.",
+            len(kept),
+            shown,
+            out_dir,
+        )
     return results

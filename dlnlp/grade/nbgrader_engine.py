@@ -22,8 +22,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbgrader import preprocessors as nbgrader_preprocessors
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool, Int, Unicode
+from traitlets import Bool, Int, List, Unicode
 
 from dlnlp.errors import DlnlpError
 from dlnlp.grade.collect import student_id
@@ -32,6 +35,14 @@ from dlnlp.render.check_outputs import annotate
 from dlnlp.results import Results
 
 ENGINE = "dlnlp.grade.nbgrader_engine.GradeWithDlnlp"
+# the exporter nbgrader's Autograde reads each submission with (Autograde.exporter_class)
+EXPORTER = "dlnlp.grade.nbgrader_engine.ReadableExporter"
+# generate_feedback's preprocessors: nbgrader's, with hidden tests cleared (nbgrader shows them)
+FEEDBACK_PREPROCESSORS = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "dlnlp.grade.nbgrader_engine.ClearHiddenTests",
+]
 # nbgrader 0.9.6's default list, with dlnlp in place of Execute (the rest is nbgrader's own)
 AUTOGRADE_PREPROCESSORS = [
     ENGINE,
@@ -51,6 +62,53 @@ class EngineError(DlnlpError):
 def results_folder(course_root: Path, assignment: str) -> Path:
     """Where a course's dlnlp results go: DIR/dlnlp/ASSIGNMENT (one folder per student)."""
     return course_root / "dlnlp" / assignment
+
+
+class ReadableExporter(NotebookExporter):
+    """nbgrader's own notebook exporter, which also takes a notebook nbformat cannot read.
+
+    nbgrader's Autograde removes the student's autograded/ folder first (`--force`, or a newer
+    submission), then stops at a notebook it cannot parse (cut off in transit, not JSON) with a
+    traceback: the student is left with no autograded notebook, "needs autograding" and no
+    feedback. Read through this exporter (Autograde.exporter_class), such a notebook stands in
+    as the course's release of it, so the converter goes on: GradeWithDlnlp writes dlnlp's
+    verdict on the unreadable file into each check cell (0, and why), the written answers are
+    nbgrader's "No response.", and a TA's manual scores and comments stay in the gradebook.
+    """
+
+    def from_file(self, file_stream, resources=None, **kw):
+        try:
+            nb = nbformat.read(file_stream, as_version=4)
+        except Exception as e:  # the student's file: any way of being unreadable
+            release = self._release(resources)
+            if release is None:
+                raise
+            name = getattr(file_stream, "name", "the notebook")
+            self.log.warning("%s: unreadable (%.200s): graded as its release", name, e)
+            nb = nbformat.read(release, as_version=4)
+        return self.from_notebook_node(nb, resources=resources, **kw)
+
+    def _release(self, resources) -> Path | None:
+        info = (resources or {}).get("nbgrader", {})
+        coursedir = getattr(self.parent, "coursedir", None)
+        if coursedir is None or not info.get("assignment"):
+            return None
+        folder = coursedir.format_path(coursedir.release_directory, ".", info["assignment"])
+        path = Path(folder) / f"{info['notebook']}.ipynb"
+        return path if path.is_file() else None
+
+
+class ClearHiddenTests(nbgrader_preprocessors.ClearHiddenTests):
+    """nbgrader's ClearHiddenTests for generate_feedback, without the warning it logs there.
+
+    nbconvert's HTML exporter configures `NbConvertBase.display_data_priority`, which nbgrader's
+    preprocessors redeclare without `config=True`; traitlets then warns ("Config option
+    `display_data_priority` not recognized by `ClearHiddenTests`") on every Generate Feedback.
+    Declared configurable here, the option is taken and nothing else changes."""
+
+    display_data_priority = List(
+        nbgrader_preprocessors.ClearHiddenTests.display_data_priority.default()
+    ).tag(config=True)
 
 
 class GradeWithDlnlp(NbGraderPreprocessor):

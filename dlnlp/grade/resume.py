@@ -127,7 +127,5 @@ def merge(previous: Results, partial: Results, functions: list[str], order: list
     by_name = {f.name: f for f in merged.functions if f.name not in functions}
     by_name |= {f.name: f for f in partial.functions if f.name in functions}
     merged.functions = [by_name[fn] for fn in order if fn in by_name]
-    merged.score = round(sum(f.score for f in merged.functions), 6)
-    merged.max_score = round(sum(f.max_score for f in merged.functions), 6)
     merged.execution_time = previous.execution_time + partial.execution_time
-    return merged
+    return merged.add_up()

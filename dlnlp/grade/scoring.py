@@ -7,7 +7,7 @@ from collections import defaultdict
 from dlnlp.config import AssignmentConfig, ConfigError
 from dlnlp.grade.hidden_tests import HiddenTest, Outcome
 from dlnlp.grade.untrusted import OUTPUT, clip, clip_traceback
-from dlnlp.results import FunctionScore, Results, TestResult
+from dlnlp.results import FunctionScore, Results, TestResult, add, credit_points, split
 from dlnlp.verdicts import Verdict
 
 
@@ -15,7 +15,8 @@ def points_table(
     assignment: AssignmentConfig, tests: list[HiddenTest], where: str
 ) -> dict[str, float]:
     """Points per test: per-test points from the config, the rest of a function's points split
-    equally over its other tests. Raises ConfigError when config and tests disagree."""
+    equally over its other tests, in hundredths that add up exactly (2 over 3: 0.67, 0.67,
+    0.66). Raises ConfigError when config and tests disagree."""
     by_fn: dict[str, list[HiddenTest]] = defaultdict(list)
     for t in tests:
         by_fn[t.function].append(t)
@@ -37,9 +38,12 @@ def points_table(
                 f"{where}: functions.{fn}.tests names unknown tests: {sorted(set(cfg.tests) - names)}"
             )
         rest = [t for t in by_fn[fn] if t.test not in cfg.tests]
-        share = (cfg.points - sum(cfg.tests.values())) / len(rest) if rest else 0.0
+        # the rest in hundredths that add up to the function's points (results.split)
+        shares = iter(split(cfg.points - add(cfg.tests.values()), len(rest)) if rest else [])
         for t in by_fn[fn]:
-            table[f"{fn}::{t.test}"] = cfg.tests.get(t.test, share)
+            table[f"{fn}::{t.test}"] = (
+                add([cfg.tests[t.test]]) if t.test in cfg.tests else next(shares)
+            )
     return table
 
 
@@ -74,8 +78,8 @@ def score(
         results.functions.append(
             FunctionScore(
                 name=fn,
-                score=round(sum(r.score for r in mine), 6),
-                max_score=round(sum(r.max_score for r in mine), 6),
+                score=add(r.score for r in mine),
+                max_score=add(r.max_score for r in mine),
                 passed=sum(r.status == "passed" for r in mine),
                 total=len(mine),
                 banned=banned.get(fn, []),
@@ -84,9 +88,7 @@ def score(
                 **(about or {}).get(fn, {}),
             )
         )
-    results.score = round(sum(f.score for f in results.functions), 6)
-    results.max_score = round(sum(f.max_score for f in results.functions), 6)
-    return results
+    return results.add_up()
 
 
 def _test_result(
@@ -110,7 +112,7 @@ def _test_result(
         name=t.name,
         function=t.function,
         test=t.test,
-        score=max_points * o.credit,
+        score=credit_points(max_points, o.credit),
         max_score=max_points,
         status="passed" if o.passed else "failed",
         verdict=o.verdict,

@@ -26,6 +26,35 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) 
     zf.writestr(info, data)
 
 
+# what each Gradescope visibility means for a student, as `dlnlp gradescope` says it
+_WHEN = {
+    "visible": "as soon as they submit",
+    "after_due_date": "after the due date",
+    "after_published": "once you publish the grades",
+    "hidden": "never",
+}
+
+
+def what_students_see(course: Course, assignment: str) -> list[str]:
+    """When a student sees each of the assignment's checks on Gradescope, in a few lines."""
+    config = course.config()
+    tests = Assignment.load(course, assignment).tests
+    by_when: dict[str, list[str]] = {}
+    for t in tests:
+        by_when.setdefault(config.visibility(assignment, t.function, t.test), []).append(t.test)
+    lines = []
+    for vis, names in sorted(by_when.items(), key=lambda kv: list(_WHEN).index(kv[0])):
+        listed = f" ({', '.join(names)})" if len(names) <= 3 and len(by_when) > 1 else ""
+        lines.append(
+            f"students see {len(names)} of {len(tests)} checks {_WHEN[vis]} [{vis}]{listed}"
+        )
+    if set(by_when) != {"visible"}:
+        lines.append(
+            "the total is shown once every check is: before that, only the visible checks' points"
+        )
+    return lines
+
+
 def build_zip(course: Course, assignment: str, out_dir: Path) -> Path:
     config = course.config()
     tests = Assignment.load(course, assignment).test_dir  # an unknown id, no hidden tests: said

@@ -16,6 +16,7 @@ grading resumes (only what changed is graded again), so a second `dlnlp lab` sta
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +27,9 @@ from dlnlp.grade.batch import Options
 from dlnlp.grade.nbgrader_course import grade_course
 
 STAMP = "2026-11-20 10:00:00.000000 UTC"  # nbgrader's timestamp.txt for every sample
+# a first start's cost, measured on 2 idle cores (all 7 assignments, 24 samples: 88 s): per
+# assignment generated with nbgrader, and per sample graded with its gradebook rows written
+GENERATE_SECONDS, GRADE_SECONDS = 4.5, 2.4
 
 
 def build_demo_course(
@@ -39,9 +43,23 @@ def build_demo_course(
     root.mkdir(parents=True, exist_ok=True)
     if write_nbgrader_config(root, course.root):
         say(f"wrote {root / 'nbgrader_config.py'}")
-    for a in assignments:
-        if not (root / "release" / a / f"{a}.ipynb").is_file():
-            say(f"{a}: generating the assignment with nbgrader")
+    start = time.monotonic()
+    new = [a for a in assignments if not (root / "release" / a / f"{a}.ipynb").is_file()]
+    if new:
+        samples = sum(len(list((course.root / "examples" / a).glob("*.ipynb"))) for a in new)
+        seconds = GENERATE_SECONDS * len(new) + GRADE_SECONDS * samples
+        say(
+            f"first start of {len(new)} assignment(s): generating them with nbgrader and grading "
+            f"{samples} sample submissions, about {seconds / 60:.1f} min on 2 idle cores (a busy "
+            "machine takes several times that); later starts take seconds"
+        )
+    for i, a in enumerate(assignments, 1):
+
+        def step(what: str, i: int = i, a: str = a) -> None:
+            say(f"[{i}/{len(assignments)}, {time.monotonic() - start:.0f} s] {a}: {what}")
+
+        if a in new:
+            step("generating the assignment with nbgrader")
             generate(course, a, root)
             released = nbgrader("release_assignment", a, "--force", root=root)
             if released.returncode != 0:
@@ -57,7 +75,7 @@ def build_demo_course(
                 (folder / "submission_secret.txt").write_text(f"dlnlp-demo-{sample.stem}")
         _name_samples(root, [s.stem for s in samples])
         if samples:
-            say(f"{a}: grading {len(samples)} sample submissions (resumes: only changes regrade)")
+            step(f"grading {len(samples)} sample submissions (resumes: only changes regrade)")
             grade_course(course, a, root, options=Options(jobs=jobs))
     return root
 

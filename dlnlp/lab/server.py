@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlnlp.errors import DlnlpError
+from dlnlp.sandbox.layers import die_with_parent
 
 # nbgrader's instructor-only plugins (as nbgrader's docs list them for a student's server)
 INSTRUCTOR_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment")
@@ -103,8 +105,16 @@ def start_lab(
             p for p in (str(folder), os.environ.get("JUPYTER_CONFIG_PATH", "")) if p
         )
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (the child holds it)
+    parent = os.getpid()
     process = subprocess.Popen(
-        lab_command(root, port, token), cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT
+        lab_command(root, port, token),
+        cwd=root,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        # however this process ends (SIGTERM, SIGKILL, a closed terminal), JupyterLab gets
+        # SIGTERM and shuts down with its kernels: no server left holding the port
+        preexec_fn=lambda: die_with_parent(parent, signal.SIGTERM),
     )
     lab = Lab(process, f"http://127.0.0.1:{port}", token)
     deadline = time.monotonic() + wait

@@ -25,7 +25,9 @@ _TRACE_LINES = 12  # a student's traceback is cut to its last lines in the cell:
 
 
 def check_text(v: FunctionView, problems: list[str]) -> str:
-    """What a function's check cell says: score, then each cause and its checks, then passes."""
+    """What a function's check cell says: score, then each cause and its checks, then passes.
+    A cause the function's notes already said ("not implemented yet") lists its checks under
+    them, without saying it again."""
     f = v.f
     mark = {"full": "✓", "partial": "◐", "zero": "✗"}[v.state]
     lines = [f"{mark} dlnlp: {f.name} scored {points(f.score)} of {points(f.max_score)} points"]
@@ -33,7 +35,8 @@ def check_text(v: FunctionView, problems: list[str]) -> str:
     lines += [f"  {note}" for note in f.notes]
     lines += [f"  {p}" for p in problems]
     for cause in v.causes:
-        lines.append(f"  {cause.label}" + (f": {cause.message}" if cause.message else ""))
+        if not cause.noted:
+            lines.append(f"  {cause.label}" + (f": {cause.message}" if cause.message else ""))
         if cause.traceback:
             trace = cause.traceback.rstrip().splitlines()[-_TRACE_LINES:]
             lines += [f"      {t}" for t in trace]
@@ -59,18 +62,22 @@ def annotate(nb: nbformat.NotebookNode, results: Results) -> set[str]:
     Every check cell of a function Results does not know (an unreadable notebook has none) says
     why it got nothing. -> the functions written."""
     functions = {v.f.name: v for v in view(results)}
-    # notebook-wide problems (a syntax error, code the policy refused) are said in every cell
+    # notebook-wide problems (a syntax error, code the policy refused) are said once, in the
+    # first check cell; the others point there
     problems = [*results.problems, *results.load_problems]
+    first = None
     written = set()
     for cell in nb.cells:
         fn = (grade_id(cell) or "").removeprefix("check_")
         if cell.cell_type != "code" or not (grade_id(cell) or "").startswith("check_"):
             continue
+        said = problems if first is None or not problems else [f"(see {first}'s check above)"]
+        first = first or fn
         if fn in functions:
-            cell.outputs = check_outputs(functions[fn], problems)
+            cell.outputs = check_outputs(functions[fn], said)
             written.add(fn)
         else:
-            why = "; ".join(problems) or f"{fn} was not graded"
+            why = "; ".join(said) or f"{fn} was not graded"
             cell.outputs = [
                 nbformat.v4.new_output("stream", name="stdout", text=f"✗ dlnlp: {why}\n"),
                 nbformat.v4.new_output("execute_result", data={"text/plain": "0.0"}),

@@ -24,6 +24,7 @@ class Cause:
     message: str
     traceback: str
     tests: list[TestResult] = field(default_factory=list)
+    noted: bool = False  # said already as the function's note (a stub, a banned API, a limit)
 
 
 @dataclass
@@ -46,14 +47,14 @@ def _causes(f: FunctionScore, tests: list[TestResult]) -> list[Cause]:
         message = t.hint if v == Verdict.MISTAKE else t.output
         # said once already, as the function's note (a banned API, a stub, a missing function,
         # the limit that stopped it)
-        if (
+        noted = (
             f.failure is not None and v == f.failure.verdict and t.message == f.failure.message
-        ) or (f.notes and v in (Verdict.NOT_IMPLEMENTED, Verdict.BANNED, Verdict.MISSING)):
-            message = ""
+        ) or bool(f.notes and v in (Verdict.NOT_IMPLEMENTED, Verdict.BANNED, Verdict.MISSING))
+        message = "" if noted else message
         # a stub's traceback only points at its own `raise NotImplementedError()`
         trace = "" if v == Verdict.NOT_IMPLEMENTED else t.traceback
         key = (v.label, message, trace)
-        causes.setdefault(key, Cause(v.label, v.css, message, trace)).tests.append(t)
+        causes.setdefault(key, Cause(v.label, v.css, message, trace, noted=noted)).tests.append(t)
     return list(causes.values())
 
 

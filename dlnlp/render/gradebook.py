@@ -10,6 +10,7 @@ for manual grading. A manual score a grader already gave is kept: nbgrader's `sc
 from __future__ import annotations
 
 import copy
+import hashlib
 import shutil
 import warnings
 from contextlib import contextmanager
@@ -83,7 +84,9 @@ def check_course(root: Path, assignment_id: str) -> None:
         _notebook(assignment, assignment_id, root)
 
 
-def record_scores(root: Path, assignment_id: str, results: list[Results]) -> None:
+def record_scores(
+    root: Path, assignment_id: str, results: list[Results], out_dir: Path | None = None
+) -> list[str]:
     """Write every student's per-function scores into the course's gradebook.
 
     The gradebook must already know the assignment and its cells: `dlnlp build ID
@@ -91,9 +94,18 @@ def record_scores(root: Path, assignment_id: str, results: list[Results]) -> Non
     notebook goes through nbgrader's own Autograde converter with dlnlp as its engine
     (grade/nbgrader_engine.py, told not to grade again): the gradebook, autograded/ and its
     check cells' verdicts come out exactly as `nbgrader autograde` or formgrader's button would
-    leave them. A notebook nbgrader cannot take (unreadable, handed in under another name)
-    gets its scores written here instead, the same way.
+    leave them, an unreadable notebook's too. One handed in under another name, which
+    nbgrader's converter cannot find, gets its scores written here instead, the same way.
+
+    dlnlp's feedback page goes to feedback/ by `publish_feedback`'s rule. `out_dir`: where the
+    grading wrote its results (default: the course's dlnlp/ASSIGNMENT). -> the students whose
+    feedback page was kept (not dlnlp's).
     """
+    from dlnlp.grade.collect import student_id
+    from dlnlp.grade.nbgrader_engine import results_folder
+
+    out_dir = out_dir or results_folder(root, assignment_id)
+    kept = []
     with open_gradebook(root, assignment_id) as (_, assignment, coursedir):
         notebook = _notebook(assignment, assignment_id, root)
     names = _nbgrader_ids(coursedir)
@@ -102,7 +114,8 @@ def record_scores(root: Path, assignment_id: str, results: list[Results]) -> Non
         # nbgrader's own id (its submitted/ folder), which dlnlp's id maps from
         student = names.get(r.student, r.student)
         submitted = Path(coursedir.format_path("submitted", student, assignment_id))
-        if r.status == "graded" and r.submission == f"{notebook}.ipynb":
+        # nbgrader's converter reads an unreadable notebook as its release (ReadableExporter)
+        if r.submission == f"{notebook}.ipynb":
             outcome = _autograde(root, config, assignment_id, student)
             if not outcome["success"]:
                 raise GradebookError(
@@ -119,7 +132,12 @@ def record_scores(root: Path, assignment_id: str, results: list[Results]) -> Non
                 # formgrader still shows what there is
                 shutil.copytree(submitted, autograded)
             _readable_in_place(coursedir, assignment_id, notebook, r, autograded)
-        _publish(coursedir, student, r, assignment_id, notebook, submitted)
+        feedback = Path(coursedir.format_path("feedback", student, assignment_id))
+        if not publish_feedback(
+            r, submitted, feedback / f"{notebook}.html", out_dir / student_id(student)
+        ):
+            kept.append(student)
+    return kept
 
 
 def _autograde(root: Path, course_config, assignment_id: str, student: str) -> dict:
@@ -129,10 +147,11 @@ def _autograde(root: Path, course_config, assignment_id: str, student: str) -> d
     from nbgrader.converters import Autograde
     from nbgrader.utils import capture_log
 
-    from dlnlp.grade.nbgrader_engine import AUTOGRADE_PREPROCESSORS
+    from dlnlp.grade.nbgrader_engine import AUTOGRADE_PREPROCESSORS, EXPORTER
 
     config = copy.deepcopy(course_config)
     config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
+    config.Autograde.exporter_class = EXPORTER
     config.GradeWithDlnlp.regrade = False
     config.CourseDirectory.assignment_id = assignment_id
     config.CourseDirectory.student_id = student
@@ -226,21 +245,41 @@ def _unchanged(cell, compute_checksum) -> bool:
         return False
 
 
-def _publish(
-    coursedir, student: str, r: Results, assignment_id: str, notebook: str, submitted: Path
-):
-    """dlnlp's feedback page in feedback/, where `nbgrader release_feedback` hands it to the
-    student (`nbgrader generate_feedback` may replace it with nbgrader's page of the verdicts)."""
+# beside each student's results: the sha256 of the page dlnlp last put in feedback/
+PUBLISHED = "feedback-published.sha256"
+
+
+def publish_feedback(r: Results, submitted: Path, page: Path, results_dir: Path) -> bool:
+    """Put dlnlp's feedback page at `page` (feedback/STUDENT/ID/NOTEBOOK.html), where `nbgrader
+    release_feedback` hands it to the student, if the rule allows. -> False when a page was
+    kept instead.
+
+    The rule: dlnlp writes its page there only when there is none, or when the page there is
+    the one dlnlp itself put there last (its sha256 is kept in `results_dir`, the trusted side's
+    folder). Any other page, nbgrader's Generate Feedback (which carries a TA's manual scores
+    and comments) or one a person made, is never replaced; dlnlp's page stays in `results_dir`.
+    """
     from dlnlp.render.feedback import render_feedback
 
     # release_feedback reads the submission's timestamp and secret from the feedback folder
     # (nbgrader's collect writes both) and stops the whole class at one without them: a
     # submission copied in by hand keeps its page in COURSE/dlnlp/<id>/<student>/ only
-    kept = [submitted / "timestamp.txt", submitted / "submission_secret.txt"]
-    if not all(p.is_file() for p in kept):
-        return
-    feedback = Path(coursedir.format_path("feedback", student, assignment_id))
-    feedback.mkdir(parents=True, exist_ok=True)
-    atomic_write(feedback / f"{notebook}.html", render_feedback(r))
-    for p in kept:
-        shutil.copy2(p, feedback / p.name)
+    handed_in = [submitted / "timestamp.txt", submitted / "submission_secret.txt"]
+    if not all(p.is_file() for p in handed_in):
+        return True
+    mark = results_dir / PUBLISHED
+    if page.exists():
+        ours = mark.read_text(encoding="ascii").strip() if mark.is_file() else None
+        if _sha256(page.read_bytes()) != ours:
+            return False
+    html = render_feedback(r)
+    page.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(page, html)
+    atomic_write(mark, _sha256(html.encode("utf-8")) + "\n")
+    for p in handed_in:
+        shutil.copy2(p, page.parent / p.name)
+    return True
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

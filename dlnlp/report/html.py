@@ -32,7 +32,7 @@ def render_html(graded: Graded, plots: dict[str, Path], matrix: Path, folder: Pa
             r.student: _link(graded.out_dir / r.student / "feedback.html", folder) for r in results
         },
         misconceptions=stats.misconceptions(results),
-        incidents=stats.incidents(results),
+        incidents=stats.incident_groups(results),
         rates=stats.pass_rates(results),
         shared=shared,
         shared_page=_link(shared.page, folder) if shared else None,

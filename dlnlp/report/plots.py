@@ -158,8 +158,8 @@ def misconceptions(results: list[Results], path: Path, top: int = 12) -> Path | 
 
 
 def grading_times(results: list[Results], path: Path, max_bars: int = 40) -> Path:
-    """One bar per submission (slowest first) for a small class, else a histogram. Submissions
-    with an incident are marked: a timeout explains a slow grading."""
+    """One bar per submission (slowest first) for a small class, else a stacked histogram.
+    Submissions with an incident are red in both: a timeout explains a slow grading."""
     times = stats.grading_times(results)
     troubled = {i.student for i in stats.incidents(results)}
     title = f"Grading time per submission (total {sum(t for _, t in times):.0f} s)"
@@ -185,7 +185,17 @@ def grading_times(results: list[Results], path: Path, max_bars: int = 40) -> Pat
     else:
         fig = _figure(3.6)
         ax = fig.add_subplot()
-        ax.hist([t for _, t in times], bins=20, color=PLAIN, edgecolor="white")
+        # stacked: the submissions with an incident in red, as the bars of a small class
+        calm = [t for s, t in times if s not in troubled]
+        hit = [t for s, t in times if s in troubled]
+        ax.hist([calm, hit], bins=20, stacked=True, color=[PLAIN, BAD], edgecolor="white")
+        if troubled:
+            from matplotlib.patches import Patch
+
+            ax.legend(
+                handles=[Patch(color=BAD, label="hit a limit, crashed, banned or unreadable")],
+                frameon=False,
+            )
         _integer_ticks(ax.yaxis)
         _title(fig, title)
         ax.set_xlabel("seconds")

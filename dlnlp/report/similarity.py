@@ -7,6 +7,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dlnlp.similarity.page import PAGE_PAIRS
 from dlnlp.similarity.sources import REFERENCE
 from dlnlp.similarity.table import WHOLE
 
@@ -31,9 +32,15 @@ class Shared:
     """The comparison as the report shows it."""
 
     page: Path
-    pairs: list[SharedPair]  # the first TOP, highest first (the CSV's order)
-    total: int  # flagged pairs in all
+    pairs: list[SharedPair]  # the first TOP pairs of students, highest first (the CSV's order)
+    total: int  # flagged pairs of students in all
+    reference: list[SharedPair] = field(default_factory=list)  # every match with the reference
     problem: str = ""  # why the CSV could not be read
+
+    @property
+    def on_page(self) -> int:
+        """Pairs of students the page shows (similarity.page.PAGE_PAIRS at most)."""
+        return min(self.total, PAGE_PAIRS)
 
 
 def load_similarity(out_dir: Path) -> Shared | None:
@@ -56,6 +63,11 @@ def load_similarity(out_dir: Path) -> Shared | None:
                     pair.functions.append(row["function"])
     except (OSError, KeyError, ValueError, csv.Error) as e:
         return Shared(
-            folder / "similarity.html", [], 0, f"{path} could not be read ({type(e).__name__})"
+            folder / "similarity.html",
+            [],
+            0,
+            problem=f"{path} could not be read ({type(e).__name__})",
         )
-    return Shared(folder / "similarity.html", list(pairs.values())[:TOP], len(pairs))
+    students = [p for p in pairs.values() if p.b != REFERENCE]
+    reference = [p for p in pairs.values() if p.b == REFERENCE]
+    return Shared(folder / "similarity.html", students[:TOP], len(students), reference)

@@ -58,6 +58,16 @@ class IncidentRow:
     details: str  # the notes the student saw (which function, which API, which limit)
 
 
+@dataclass(frozen=True)
+class IncidentGroup:
+    """One cause of incidents: what happened, where, to whom, and what the first one saw."""
+
+    what: str  # "timed out", "used a banned API"...
+    where: str  # the function, or "" for the notebook as a whole (unreadable, internal error)
+    students: list[str]  # in the class's order
+    example: str  # the notes the first student read about it
+
+
 def key_of(t: TestResult) -> str:
     """The test's id, as in grader_config's points table: "function::test"."""
     return f"{t.function}::{t.test}"
@@ -133,6 +143,34 @@ def incidents(results: list[Results]) -> list[IncidentRow]:
         for r in results
         if (found := r.incidents())
     ]
+
+
+def incident_groups(results: list[Results]) -> list[IncidentGroup]:
+    """The incidents grouped by cause (what happened, and in which function), most frequent
+    first: one row per cause however large the class, with one example of what was said."""
+    groups: dict[tuple[str, str], list[Results]] = {}
+    for r in results:
+        # an unreadable notebook or an internal error is the notebook's, not each function's
+        whole = (Incident.UNREADABLE, Incident.INTERNAL_ERROR)
+        causes = {(t.verdict.incident, t.function) for t in r.tests if t.verdict.incident}
+        causes = {(i, fn) for i, fn in causes if i not in whole}
+        causes |= {(i, "") for i in whole if i in r.incidents()}
+        for incident in Incident:  # in the enumeration's order, as the counts plot lists them
+            for where in sorted(fn for i, fn in causes if i == incident):
+                groups.setdefault((incident.value, where), []).append(r)
+    out = []
+    for (what, where), rs in groups.items():
+        first = rs[0]
+        if where:  # the function's notes, else what its first such check said
+            notes = next((f.said() for f in first.functions if f.name == where), [])
+            notes = (
+                notes
+                or [t.output for t in first.tests if t.function == where and t.verdict.incident][:1]
+            )
+        else:
+            notes = first.notebook_notes()
+        out.append(IncidentGroup(what, where, [r.student for r in rs], "; ".join(notes)))
+    return sorted(out, key=lambda g: -len(g.students))
 
 
 def _as_seen(r: Results) -> str:

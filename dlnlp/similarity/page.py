@@ -10,6 +10,7 @@ import numpy as np
 
 from dlnlp.render import atomic_write, html_templates
 from dlnlp.similarity import Similarity
+from dlnlp.similarity.settings import common_limit
 from dlnlp.similarity.sources import REFERENCE
 
 PAGE_PAIRS = 100  # the page shows the top pairs in full; similarity.csv lists every flagged one
@@ -59,13 +60,20 @@ def _sides(result: Similarity, pair) -> list[dict]:
 
 
 def render_page(result: Similarity) -> str:
-    shown = result.pairs[:PAGE_PAIRS]
+    """The matches with the reference, every one (what an instructor needs first), then the
+    pairs of students, the first PAGE_PAIRS of them (similarity.csv has the rest)."""
+    with_reference = [p for p in result.pairs if p.b == REFERENCE]
+    students = [p for p in result.pairs if p.b != REFERENCE]
+    shown = students[:PAGE_PAIRS]
     return _env.get_template("similarity.html.j2").render(
         r=result,
         s=result.settings,
         reference=REFERENCE,
+        common=common_limit(result.settings, len(result.students)),
+        with_reference=[(pair, _sides(result, pair)) for pair in with_reference],
         pairs=[(pair, _sides(result, pair)) for pair in shown],
-        more=len(result.pairs) - len(shown),
+        total=len(students),
+        more=len(students) - len(shown),
     )
 
 

@@ -238,5 +238,7 @@ def test_check_cells_say_each_thing_once(graded_course):
     for text in _check_cells(graded_course, "cy"):
         assert text.lower().count("not implemented yet") == 1, text
     first, *rest = _check_cells(graded_course, "dee")
-    problem = next(line.strip() for line in first.splitlines()[1:] if "JSON" in line or "read" in line)
+    problem = next(
+        line.strip() for line in first.splitlines()[1:] if "JSON" in line or "read" in line
+    )
     assert rest and all(problem not in text and "see " in text for text in rest), rest[0]

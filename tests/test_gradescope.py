@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -140,6 +141,7 @@ def test_cheating_cannot_read_source_or_forge_results(zipped, tmp_path):
     cheat = f"""
 import glob
 import json
+import re
 import torch
 
 def causal_mask(L):
@@ -224,3 +226,20 @@ def test_setup_script_installs_the_kit_and_the_result_grades(zipped, tmp_path):
     assert proc.returncode == 0
     data = json.loads((root / "results" / "results.json").read_text())
     assert not schema_errors(data) and data["score"] == pytest.approx(10), data["output"]
+
+
+def test_dlnlp_gradescope_says_what_students_see_and_when(tmp_path):
+    """The default is Gradescope's own (`visible`); `dlnlp gradescope` says which checks a
+    student sees on submission and which one attention holds back until the due date."""
+    from click.testing import CliRunner
+
+    from dlnlp.cli import main
+
+    assert COURSE.config().gradescope.visibility == "visible"
+    run = CliRunner().invoke(main, ["gradescope", "attention", "--out", str(tmp_path)])
+    assert run.exit_code == 0, run.output
+    assert re.search(r"students see 16 of 17 checks as soon as they submit \[visible\]", run.output)
+    assert "1 of 17 checks after the due date [after_due_date] (test_gradients_flow_to_q_k_v)" in (
+        run.output
+    )
+    assert "the total is shown once every check is" in run.output

@@ -242,3 +242,45 @@ def test_check_cells_say_each_thing_once(graded_course):
         line.strip() for line in first.splitlines()[1:] if "JSON" in line or "read" in line
     )
     assert rest and all(problem not in text and "see " in text for text in rest), rest[0]
+
+
+def test_a_notebook_nbgraders_converter_refuses_costs_that_student_alone(tmp_path):
+    """First in the class, a notebook with a cell whose nbgrader metadata nbgrader does not
+    know (a grade_id worth 100 points): nbgrader's converter refuses it. Does the command
+    still exit 0, record that student with 0 and the reason, and everyone after them?"""
+    root = tmp_path / "course"
+    root.mkdir()
+    (root / "nbgrader_config.py").write_text(
+        'c = get_config()\nc.CourseDirectory.course_id = "dlnlp-test"\n'
+    )
+    _run("build", ASSIGNMENT, "--nbgrader-course", str(root))
+    bonus = nbformat.read(REPO / "examples" / ASSIGNMENT / "perfect.ipynb", as_version=4)
+    cell = nbformat.v4.new_code_cell("x = 1")
+    cell.metadata["nbgrader"] = {"grade": True, "grade_id": "bonus", "points": 100,
+                                 "locked": False, "solution": False, "task": False,
+                                 "schema_version": 3}  # fmt: skip
+    bonus.cells.insert(3, cell)
+    for student, nb in [("aaa", bonus), ("ada", None)]:
+        folder = root / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        if nb is None:
+            shutil.copy(
+                REPO / "examples" / ASSIGNMENT / "perfect.ipynb", folder / f"{ASSIGNMENT}.ipynb"
+            )
+        else:
+            nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
+        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+        (folder / "submission_secret.txt").write_text(f"secret-of-{student}")
+    result = CliRunner().invoke(
+        main, ["grade", ASSIGNMENT, "--nbgrader-course", str(root)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert "aaa: nbgrader could not take this notebook" in result.output
+    exported = _export(root)
+    assert float(exported["aaa"]["raw_score"]) == 0
+    assert float(exported["ada"]["raw_score"]) == 10
+    first, *_ = _check_cells(root, "aaa")
+    assert "nbgrader could not take this notebook" in first and "it scores 0" in first
+    assert "failed to validate" in first  # nbgrader's own reason, from its log
+    page = (root / "feedback" / "aaa" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "nbgrader could not take this notebook" in page

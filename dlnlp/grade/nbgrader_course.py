@@ -21,6 +21,11 @@ from dlnlp.results import Results
 log = logging.getLogger("dlnlp.grade")
 
 
+def _listed(names: list[str], shown: int = 10) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
 class NotACourse(DlnlpError):
     """The folder given as an nbgrader course is not one."""
 
@@ -45,16 +50,24 @@ def grade_course(
     check_course(root, assignment_id)
     out_dir = out_dir or default_out(root, assignment_id)
     results = grade_batch(course, assignment_id, paths or [root / "submitted"], out_dir, options)
-    kept = record_scores(root, assignment_id, results, out_dir)
-    if kept:
-        shown = ", ".join(kept[:10]) + (f" and {len(kept) - 10} more" if len(kept) > 10 else "")
+    recorded = record_scores(root, assignment_id, results, out_dir)
+    if recorded.kept:
         log.warning(
             "feedback/: kept the page %d student(s) already have, not dlnlp's (%s): it was not "
             "written by dlnlp (nbgrader's Generate Feedback, with your manual scores and "
             "comments, or your own). dlnlp's page is in %s/STUDENT/feedback.html; Generate "
             "Feedback again to bring yours up to date.",
-            len(kept),
-            shown,
+            len(recorded.kept),
+            _listed(recorded.kept),
             out_dir,
+        )
+    for student, why in recorded.refused.items():
+        log.warning(
+            "%s: nbgrader could not take this notebook (%s); it is recorded with 0 in the "
+            "gradebook. Fix the notebook in submitted/%s (e.g. remove a cell whose nbgrader "
+            "metadata was added or changed), then grade again.",
+            student,
+            why,
+            student,
         )
     return results

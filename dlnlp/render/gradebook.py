@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import shutil
 import warnings
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlnlp.errors import DlnlpError
+from dlnlp.grade.untrusted import clip
 from dlnlp.notebook import by_grade_id, nbgrader_meta
 from dlnlp.render import atomic_write
 from dlnlp.results import Results
@@ -98,14 +101,15 @@ def record_scores(
     nbgrader's converter cannot find, gets its scores written here instead, the same way.
 
     dlnlp's feedback page goes to feedback/ by `publish_feedback`'s rule. `out_dir`: where the
-    grading wrote its results (default: the course's dlnlp/ASSIGNMENT). -> the students whose
-    feedback page was kept (not dlnlp's).
+    grading wrote its results (default: the course's dlnlp/ASSIGNMENT). A student whose notebook
+    nbgrader's converter refuses (a cell with a grade_id nbgrader does not know) costs that
+    student alone: 0 in the gradebook, with the reason, and the class goes on.
     """
     from dlnlp.grade.collect import student_id
     from dlnlp.grade.nbgrader_engine import results_folder
 
     out_dir = out_dir or results_folder(root, assignment_id)
-    kept = []
+    recorded = Recorded()
     with open_gradebook(root, assignment_id) as (_, assignment, coursedir):
         notebook = _notebook(assignment, assignment_id, root)
     names = _nbgrader_ids(coursedir)
@@ -115,14 +119,15 @@ def record_scores(
         student = names.get(r.student, r.student)
         submitted = Path(coursedir.format_path("submitted", student, assignment_id))
         # nbgrader's converter reads an unreadable notebook as its release (ReadableExporter)
-        if r.submission == f"{notebook}.ipynb":
+        converted = r.submission == f"{notebook}.ipynb"
+        if converted:
             outcome = _autograde(root, config, assignment_id, student)
-            if not outcome["success"]:
-                raise GradebookError(
-                    f"nbgrader could not record {student}'s scores:\n"
-                    f"{outcome.get('log', '')[-3000:]}{outcome.get('error', '')[-2000:]}"
-                )
-        else:
+            if not outcome["success"]:  # this student only: the class goes on
+                why = _refusal(outcome)
+                recorded.refused[student] = why
+                r = _zeroed(r, f"nbgrader could not take this notebook ({why}): it scores 0")
+                converted = False
+        if not converted:
             _record_directly(root, assignment_id, notebook, student, r, submitted)
             autograded = Path(coursedir.format_path("autograded", student, assignment_id))
             if autograded.exists():  # nothing of an earlier grading may stay
@@ -131,13 +136,40 @@ def record_scores(
                 # nbgrader's converter cannot take it: the submission as handed in, so that
                 # formgrader still shows what there is
                 shutil.copytree(submitted, autograded)
-            _readable_in_place(coursedir, assignment_id, notebook, r, autograded)
+            _release_in_place(coursedir, assignment_id, notebook, r, autograded)
         feedback = Path(coursedir.format_path("feedback", student, assignment_id))
         if not publish_feedback(
             r, submitted, feedback / f"{notebook}.html", out_dir / student_id(student)
         ):
-            kept.append(student)
-    return kept
+            recorded.kept.append(student)
+    return recorded
+
+
+@dataclass
+class Recorded:
+    """What `record_scores` could not do as asked, student by student."""
+
+    kept: list[str] = field(default_factory=list)  # their feedback page is not dlnlp's: kept
+    refused: dict[str, str] = field(default_factory=dict)  # nbgrader's converter refused: why
+
+
+def _refusal(outcome: dict) -> str:
+    """Why nbgrader's converter refused a notebook, in one line from its log."""
+    said = f"{outcome.get('log', '')}\n{outcome.get('error', '')}"
+    found = re.findall(r"^\s*[\w.]*(?:Error|Exception): (.+)$", said, re.MULTILINE)
+    why = found[0] if found else "see grading.log"
+    return clip(why, 200)
+
+
+def _zeroed(r: Results, why: str) -> Results:
+    """`r` with every check at 0 and `why` first among the notebook's problems."""
+    zero = r.model_copy(deep=True)
+    for t in zero.tests:
+        t.score = 0.0
+    for f in zero.functions:
+        f.score = 0.0
+    zero.problems.insert(0, why)
+    return zero.add_up()
 
 
 def _autograde(root: Path, course_config, assignment_id: str, student: str) -> dict:
@@ -166,17 +198,17 @@ def _autograde(root: Path, course_config, assignment_id: str, student: str) -> d
         return capture_log(app)
 
 
-def _readable_in_place(coursedir, assignment_id: str, notebook: str, r: Results, autograded: Path):
-    """An unreadable submission's autograded/ notebook: the course's release with each check
-    cell saying why it scored 0, so that formgrader shows the reason and generate_feedback does
-    not stop at a file it cannot parse."""
+def _release_in_place(coursedir, assignment_id: str, notebook: str, r: Results, autograded: Path):
+    """The autograded/ notebook of a submission nbgrader's converter could not take (unreadable,
+    or refused): the course's release with each check cell saying why it scored 0, so that
+    formgrader shows the reason and generate_feedback does not stop at it."""
     import nbformat
 
     from dlnlp.render.check_outputs import annotate
 
     released = Path(coursedir.format_path(coursedir.release_directory, ".", assignment_id))
     released /= f"{notebook}.ipynb"
-    if r.status != "unreadable" or not released.is_file():
+    if (r.status != "unreadable" and not r.problems) or not released.is_file():
         return
     nb = nbformat.read(released, as_version=4)
     annotate(nb, r)

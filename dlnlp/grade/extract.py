@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from dlnlp import notebook
+from dlnlp.grade.untrusted import PROBLEMS
 from dlnlp.parsing import parse
 
 _LOADABLE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -37,6 +38,12 @@ _CONSTANT_NODES = (
     ast.unaryop,
     ast.Starred,
 )
+
+
+# What the trusted side reads of one notebook: its code cells' characters (the course's largest
+# notebook has ~60,000; a student's, with scratch cells, a few times that), and its file.
+MAX_CODE = 500_000
+MAX_FILE = 32 * 2**20
 
 
 class UnreadableNotebook(Exception):
@@ -75,23 +82,45 @@ class Extracted:
     found_by: dict[str, str] = field(default_factory=dict)  # graded function -> "grade_id" | "name"
     missing: dict[str, str] = field(default_factory=dict)  # graded function -> why
     problems: list[str] = field(default_factory=list)  # notes for the student (syntax errors, ...)
+    unsaid: int = 0  # problems beyond the first PROBLEMS, counted only
+
+    def note(self, problem: str) -> None:
+        """Add a problem for the student: the first PROBLEMS are said, the rest counted (a
+        notebook of 30,000 refused lines must not make a 2 MB results.json)."""
+        if len(self.problems) < PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.unsaid += 1
+
+    def said(self) -> list[str]:
+        """The problems as the student reads them."""
+        more = [f"... and {self.unsaid} more problems like these"] if self.unsaid else []
+        return self.problems + more
 
     def to_wire(self) -> list[dict]:
         return [vars(c) for c in self.cells]
 
-    def drop(self, kept: Kept) -> None:
-        """Never load `kept` (a graded def is listed twice: in its cell and again at the end)."""
+    def drop(self, statements: list[Kept]) -> None:
+        """Never load `statements` (a graded def is listed twice: in its cell and again at the
+        end). One pass over the notebook, however many are dropped."""
+        gone = {id(k) for k in statements}
+        where = {(k.filename, k.index) for k in statements}
+        nodes = {id(k.node) for k in statements}
         for cell in self.cells:
-            if cell.filename == kept.filename and kept.index in cell.keep:
-                cell.keep.remove(kept.index)
-        self.kept = [k for k in self.kept if k is not kept]
-        if kept.node in self.module_level:
-            self.module_level.remove(kept.node)
+            cell.keep = [i for i in cell.keep if (cell.filename, i) not in where]
+        self.kept = [k for k in self.kept if id(k) not in gone]
+        self.module_level = [n for n in self.module_level if id(n) not in nodes]
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     """Read and validate a submission; UnreadableNotebook names the file and the fix."""
     try:
+        if path.stat().st_size > MAX_FILE:
+            raise UnreadableNotebook(
+                f"{path.name}: is {path.stat().st_size / 2**20:.0f} MB, more than the "
+                f"{MAX_FILE // 2**20} MB the grader reads: clear the outputs (Edit > Clear "
+                "Outputs of All Cells), save, and submit again"
+            )
         raw = path.read_bytes()
     except OSError as e:
         raise UnreadableNotebook(f"{path.name}: cannot be read ({e.strerror})") from None
@@ -150,7 +179,7 @@ def _parse(out: Extracted, number: int, source: str, graded: str | None) -> list
         return parse(source, f"<cell {number}>").body
     except (SyntaxError, ValueError) as e:
         line, why = getattr(e, "lineno", None), getattr(e, "msg", e)
-        out.problems.append(
+        out.note(
             f"cell {number}{f' (line {line})' if line else ''} has a syntax error and was skipped: {why}"
         )
         if graded:
@@ -202,7 +231,14 @@ def _locate(
 
 
 def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
-    """Pick the loadable code out of `nb` and locate each graded function."""
+    """Pick the loadable code out of `nb` and locate each graded function. Raises
+    UnreadableNotebook past MAX_CODE characters of code (what is read is bounded)."""
+    size = sum(len(notebook.source(c)) for c in nb.cells if c.get("cell_type") == "code")
+    if size > MAX_CODE:
+        raise UnreadableNotebook(
+            f"the notebook's code cells hold {size:,} characters, more than the {MAX_CODE:,} the grader "
+            "reads: remove pasted data or outputs from the code cells and submit again"
+        )
     out = Extracted()
     graded_cells: dict[str, tuple[Cell, list[ast.stmt], dict[str, int]]] = {}  # by grade_id
     last_def: dict[str, ast.stmt] = {}  # name -> the last top-level def or class of that name

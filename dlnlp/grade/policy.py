@@ -34,6 +34,7 @@ from dlnlp.grade.policy_rules import (
 )
 
 _MAX_NAME = 80  # a student's identifier, as shown back
+_MAX_FOUND = 10  # violations kept per statement
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ class _Checker(ast.NodeVisitor):
 
     def _add(self, rule: str, what: str) -> None:
         v = Violation(rule, what[:_MAX_NAME])
-        if v not in self.found:
+        # a few are said (the first, and up to three as banned entries): bounded per statement
+        if len(self.found) < _MAX_FOUND and v not in self.found:
             self.found.append(v)
 
     def _dotted(self, node: ast.AST) -> str | None:
@@ -315,13 +317,14 @@ def enforce(extracted: Extracted) -> dict[str, list[str]]:
     graded = {id(node): fn for fn, node in extracted.defs.items()}
     found = check(extracted.kept)
     refused: dict[str, list[str]] = {}
-    for k in [k for k in extracted.kept if id(k) in found]:
-        extracted.drop(k)
+    dropped = [k for k in extracted.kept if id(k) in found]
+    extracted.drop(dropped)
+    for k in dropped:
         fn = graded.get(id(k.node))
         name = getattr(k.node, "name", None)
         loaded = f"{name} was not loaded" if name else "this statement was not loaded"
         v = found[id(k)][0]  # one line a statement: the first rule it breaks
-        extracted.problems.append(
+        extracted.note(
             f"{k.where}: `{v.what}` breaks code policy rule {v.rule} "
             f"({RULES[v.rule]}); {loaded}{' and scores 0' if fn else ''}"
         )

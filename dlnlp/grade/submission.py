@@ -12,7 +12,7 @@ from dlnlp.grade.extract import Extracted, UnreadableNotebook, extract, read_not
 from dlnlp.grade.hidden_tests import Outcome
 from dlnlp.grade.session import Session, StudentProxy
 from dlnlp.grade.static_check import banned_uses
-from dlnlp.grade.untrusted import clip_problems
+from dlnlp.grade.untrusted import ReadTooLong, clip, clip_problems, read_within
 from dlnlp.results import Failure, Results
 from dlnlp.sandbox.client import Spawner, Zygote
 from dlnlp.verdicts import Verdict
@@ -33,19 +33,21 @@ def grade_submission(
         submission_notes=clip_problems(list(sub.notes)),  # file names are the student's
     )
     try:
-        extracted = extract(read_notebook(sub.path), a.functions)
-    except UnreadableNotebook as e:
-        results.status, results.problems = "unreadable", [str(e)]
+        with read_within():  # every step linear in the code, and bounded in time as well
+            extracted = extract(read_notebook(sub.path), a.functions)
+            refused = policy.enforce(extracted)  # code that breaks the policy is never loaded
+            banned = {
+                fn: refused.get(fn, []) + banned_uses(extracted, fn, a.banned[fn])
+                for fn in functions
+            }
+    except (UnreadableNotebook, ReadTooLong) as e:
+        results.status, results.problems = "unreadable", [clip(e)]
         outcomes = [
             Outcome(t, Verdict.UNREADABLE, "not graded: the notebook could not be read")
             for t in tests
         ]
         scoring.score(results, a.config, tests, outcomes, a.points, {}, functions)
         return _finish(results, start)
-    refused = policy.enforce(extracted)  # code that breaks the policy is never loaded
-    banned = {
-        fn: refused.get(fn, []) + banned_uses(extracted, fn, a.banned[fn]) for fn in functions
-    }
     session = Session(zygote, extracted, a.banned, a.limits, a.call_seconds)
     try:
         outcomes = hidden_tests.run(
@@ -55,7 +57,7 @@ def grade_submission(
         session.close()
     for fn, hits in session.banned_hits.items():
         banned[fn] = banned.get(fn, []) + [h for h in hits if h not in banned.get(fn, [])]
-    results.problems = extracted.problems
+    results.problems = extracted.said()
     results.load_problems = session.load_problems
     results.isolation = session.layers
     about = {fn: _about(fn, extracted, session) for fn in functions}

@@ -38,21 +38,22 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def _segment(source: str, node: ast.stmt) -> str:
-    """The statement's whole lines in its cell, decorators included."""
+def _segment(lines: list[str], node: ast.stmt) -> str:
+    """The statement's whole lines in its cell (`lines`, split once), decorators included."""
     start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-    return "\n".join(source.splitlines()[start - 1 : node.end_lineno])
+    return "\n".join(lines[start - 1 : node.end_lineno])
 
 
 def _statements(extracted: Extracted) -> list[tuple[ast.stmt, str]]:
-    """(statement, its text) for every statement the grader would load, each once."""
-    sources = {c.filename: c.source for c in extracted.cells}
+    """(statement, its text) for every statement the grader would load, each once: each cell is
+    split into lines once, so this is linear in the notebook (it was once per statement)."""
+    lines = {c.filename: c.source.splitlines() for c in extracted.cells}
     seen: set[int] = set()
     found = []
     for kept in extracted.kept:
         if id(kept.node) not in seen:
             seen.add(id(kept.node))
-            found.append((kept.node, _segment(sources[kept.filename], kept.node)))
+            found.append((kept.node, _segment(lines[kept.filename], kept.node)))
     return found
 
 
@@ -82,8 +83,9 @@ def starter_code(release: Path, functions: list[str]) -> list[str]:
 def reference_code(solution: Path, functions: list[str]) -> Code:
     """solutions/<id>.py's graded functions (top-level defs and classes of those names)."""
     source = solution.read_text(encoding="utf-8")
+    lines = source.splitlines()
     code = Code(REFERENCE)
     for node in parse(source, str(solution)).body:
         if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name in functions:
-            code.functions[node.name] = _segment(source, node)
+            code.functions[node.name] = _segment(lines, node)
     return code

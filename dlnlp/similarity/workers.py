@@ -54,12 +54,14 @@ def _fingerprints(functions: dict[str, str]) -> dict:
 
 def _read(student: str, path: Path) -> Read:
     from dlnlp.grade.extract import UnreadableNotebook
+    from dlnlp.grade.untrusted import ReadTooLong, read_within
     from dlnlp.similarity.sources import read_submission
 
     try:
-        code = read_submission(student, path, _job["functions"])
-        return Read(student, _fingerprints(code.functions), code.notes)
-    except UnreadableNotebook as e:
+        with read_within():  # linear in the code, and bounded in time as well
+            code = read_submission(student, path, _job["functions"])
+            return Read(student, _fingerprints(code.functions), code.notes)
+    except (UnreadableNotebook, ReadTooLong) as e:
         return Read(student, unreadable=f"{student}: {e}")
     except Exception as e:  # one notebook that breaks us costs its own comparison only
         return Read(

@@ -395,22 +395,35 @@ def test_the_kits_locked_cells_are_not_loaded_and_marking_a_cell_locked_only_los
 
 
 def test_the_kits_own_autograd_inside_a_call_is_not_a_hit():
-    """worker.grad differentiates the student's output inside the call: with guards.paused(),
-    that backward pass is the kit's, and a hit from before it is kept. (Modes only: nothing is
-    installed in this process.)"""
+    """worker.grad differentiates the student's output inside the call: within
+    guards.engine_allowed(), that backward pass is the kit's, while every other ban still
+    holds over what the engine runs (a student's autograd.Function backward), and a hit from
+    before it is kept. (Modes only: nothing is installed in this process.)"""
     from dlnlp.sandbox import guards
 
     def backward():
         a = torch.randn(3, requires_grad=True)
         return torch.autograd.grad((a * a).sum(), a)
 
+    class Sneaky(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.sigmoid()  # banned: run by the kit's engine, still watched
+
     banned = ["torch.autograd", "torch.Tensor.sigmoid"]
     guards.activate(banned)
     try:
         with pytest.raises(guards.BannedAPIError):
             torch.randn(3).sigmoid_()
-        with guards.paused():
+        with guards.engine_allowed():
             backward()
+            a = torch.randn(3, requires_grad=True)
+            with pytest.raises(guards.BannedAPIError):
+                torch.autograd.grad(Sneaky.apply(a).sum(), a)
         with pytest.raises(guards.BannedAPIError):
             backward()  # outside the pause, the engine is a hit again
     finally:

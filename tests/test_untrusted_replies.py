@@ -15,6 +15,7 @@ import time
 
 import nbformat
 import pytest
+import torch
 
 from conftest import COURSE, grade_notebooks, with_code
 from dlnlp.config import Limits
@@ -119,16 +120,13 @@ def test_a_reply_announced_large_and_sent_slowly_is_cut_off_at_the_call_limit(zy
 def test_a_forged_error_reply_is_cut_to_size_on_the_trusted_side(zygote):
     """A failure reply written straight on the connection skips the worker's 300-character
     cap: are its type, message and traceback still bounded, and control characters gone?"""
-    forged = {
-        "ok": False,
-        "error": {
-            "kind": "exception",
-            "type": "E\x1b[2J" * 10_000,
-            "message": "M" * 400_000,
-            "traceback": "T\r\n" * 200_000,  # all under the 2 MB tree cap
-        },
-    }
-    code = f"def f():\n    _write(_frame(json.dumps({forged!r}).encode()))\n    time.sleep(60)\n"
+    # made in the worker (a literal this size is over the code the grader reads), all under
+    # the 2 MB tree cap
+    forged = (
+        "{'ok': False, 'error': {'kind': 'exception', 'type': 'E\\x1b[2J' * 10_000, "
+        "'message': 'M' * 400_000, 'traceback': 'T\\r\\n' * 200_000}}"
+    )
+    code = f"def f():\n    _write(_frame(json.dumps({forged}).encode()))\n    time.sleep(60)\n"
     err = _fails(_student(zygote, "import json\n" + code))
     assert err.verdict == "exception"
     assert len(err.message) < 2 * MESSAGE and "\x1b" not in err.message
@@ -204,3 +202,82 @@ def test_clip_marks_what_it_cut():
     assert clip("abc", 10) == "abc"
     assert clip("a" * 20, 10).startswith("a" * 10) and "10 characters cut" in clip("a" * 20, 10)
     assert clip_traceback("x\n" * 5_000).endswith("x\n")
+
+
+# --- what a call returns is plain data, checked before the kit touches it -----------------
+
+SUBCLASSES = """
+import torch
+ran = []
+
+class Tensorish(torch.Tensor):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        ran.append(getattr(func, "__name__", "?"))  # any method the kit calls runs this
+        return super().__torch_function__(func, types, args, kwargs or {})
+
+class Listish(list):
+    def __iter__(self):
+        ran.append("__iter__")
+        return super().__iter__()
+
+def count():
+    return len(ran)
+"""
+
+
+@pytest.mark.parametrize(
+    "made",
+    ["torch.zeros(3).as_subclass(Tensorish)", "Listish([1, 2])", "(1, Listish([1]))"],
+)
+def test_a_returned_subclass_is_refused_before_any_of_its_methods_runs(zygote, made):
+    """A tensor subclass whose __torch_function__ runs on detach(), a list whose __iter__
+    runs: once returned, nothing of theirs runs (it ran with the guards off); the value is
+    refused with a message."""
+    student = _student(
+        zygote, SUBCLASSES + f"def f():\n    v = {made}\n    ran.clear()\n    return v\n"
+    )
+    try:
+        with pytest.raises(StudentError) as e:
+            student.f()
+        assert e.value.verdict == "unserializable" and "plain ones" in e.value.message
+        assert student.count() == 0
+    finally:
+        student._session.close()
+
+
+def test_a_student_backward_run_by_the_kits_gradient_is_still_watched(zygote):
+    """The kit differentiates a student's output (worker's grad op) with the autograd engine
+    allowed: a custom autograd.Function's backward still runs under the function's other
+    bans (it ran with every guard paused)."""
+    code = (
+        "import torch\n"
+        "class Sneaky(torch.autograd.Function):\n"
+        "    @staticmethod\n"
+        "    def forward(ctx, x):\n"
+        "        return x.clone()\n"
+        "    @staticmethod\n"
+        "    def backward(ctx, g):\n"
+        "        return torch.sigmoid(g)\n"
+        "def f(x):\n"
+        "    return Sneaky.apply(x)\n"
+    )
+    student = _student(zygote, code, banned={"f": ["torch.sigmoid"]})
+    try:
+        with pytest.raises(StudentError) as e:
+            student.grad("f", torch.ones(3), wrt=[0], grad_output=torch.ones(3))
+        assert e.value.verdict == "banned"
+    finally:
+        student._session.close()
+
+
+def test_a_gradient_of_a_tensor_subclass_is_refused(zygote):
+    student = _student(
+        zygote, SUBCLASSES + "def f(x):\n    return (x * 2).as_subclass(Tensorish)\n"
+    )
+    try:
+        with pytest.raises(StudentError) as e:
+            student.grad("f", torch.ones(3), wrt=[0], grad_output=torch.ones(3))
+        assert "expected a tensor" in e.value.message
+    finally:
+        student._session.close()

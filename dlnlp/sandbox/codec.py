@@ -11,6 +11,7 @@ as {"$ref": id}; a torch.Generator (for code that must draw from a given one) as
 
 from __future__ import annotations
 
+import collections
 import json
 import socket
 import struct
@@ -45,33 +46,104 @@ class Ref:
     id: int
 
 
+# The exact types that cross (a subclass of any may run code when touched: a list whose
+# __iter__, a tensor whose __torch_function__ runs on detach()). Each value's type is checked
+# with `type(v) is T` before anything else is done with it. torch.nn.Parameter is torch's own.
+_SCALARS = (type(None), bool, int, float, str)
+_TENSORS = (torch.Tensor, torch.nn.Parameter)
+# sequences and mappings of the standard library's and torch's own making (x.shape, a
+# state_dict(), torch.max's (values, indices)), sent as plain tuples and dicts
+_TUPLES = frozenset(
+    [tuple, torch.Size, torch.nn.modules.module._IncompatibleKeys]  # load_state_dict's reply
+    + [t for t in vars(torch.return_types).values() if isinstance(t, type) and issubclass(t, tuple)]
+)
+_DICTS = frozenset([dict, collections.OrderedDict])
+# numpy's scalar types (np.mean returns np.float64): numpy's own C types, sent as Python numbers
+_NUMPY_SCALARS: dict[type, type] = {}
+try:
+    import numpy as _np
+
+    _NUMPY_SCALARS = {_np.float64: float, _np.float32: float, _np.float16: float}
+    _NUMPY_SCALARS |= {_np.int64: int, _np.int32: int, _np.int16: int, _np.int8: int}
+    _NUMPY_SCALARS |= {_np.uint8: int, _np.bool_: bool}
+except ImportError:  # pragma: no cover - numpy comes with torch's wheel
+    pass
+
+
+def _refused(value) -> CodecError:
+    return CodecError(
+        f"a value of type {type(value).__name__[:80]} cannot be graded; expected tensors, "
+        "numbers, strings, tuples, lists or dicts of them (plain ones, not subclasses)"
+    )
+
+
 def _flatten(value, tensors: dict[str, torch.Tensor]):
-    if value is None or isinstance(value, (bool, int, float, str)):
+    kind = type(value)
+    if kind in _SCALARS:
         return value
-    if isinstance(value, Ref):
+    if kind is Flat:
+        return _merged(value, tensors)
+    if kind in _NUMPY_SCALARS:
+        return _NUMPY_SCALARS[kind](value)
+    if kind is Ref:
         return {"$ref": int(value.id)}
-    if isinstance(value, torch.Tensor):
+    if kind in _TENSORS:
         if value.is_sparse or value.is_complex() or value.is_quantized:
             raise CodecError(
                 f"a {value.layout}/{value.dtype} tensor cannot be graded; return a dense real tensor"
             )
         key = str(len(tensors))
-        # plain, contiguous CPU copy: drops subclasses, autograd history and shared storage
+        # plain, contiguous CPU copy: drops autograd history and shared storage
         tensors[key] = value.detach().as_subclass(torch.Tensor).cpu().contiguous().clone()
         return {"$tensor": key}
-    if isinstance(value, torch.Generator) and value.device.type == "cpu":
+    if kind is torch.Generator and value.device.type == "cpu":
         key = str(len(tensors))
         tensors[key] = value.get_state()  # a copy: drawing on one side never moves the other
         return {"$generator": key}
-    if isinstance(value, tuple):
-        return {"$tuple": [_flatten(v, tensors) for v in value]}
-    if isinstance(value, list):
+    if kind in _TUPLES:
+        return {"$tuple": [_flatten(v, tensors) for v in tuple.__iter__(value)]}
+    if kind is list:
         return [_flatten(v, tensors) for v in value]
-    if isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("$") for k in value):
-        return {k: _flatten(v, tensors) for k, v in value.items()}
-    raise CodecError(
-        f"a value of type {type(value).__name__} cannot be graded; expected tensors, numbers, tuples or lists"
-    )
+    if kind in _DICTS and all(type(k) is str and not k.startswith("$") for k in dict.keys(value)):
+        return {k: _flatten(v, tensors) for k, v in dict.items(value)}
+    raise _refused(value)
+
+
+@dataclass(frozen=True)
+class Flat:
+    """A value already checked and flattened (`flatten`): encoding it touches no object of
+    the sender's, only this tree of JSON values and private tensor copies."""
+
+    tree: object
+    tensors: dict
+
+
+def flatten(value) -> Flat:
+    """`value` checked to be plain data all the way down (the exact types above) and
+    flattened; CodecError otherwise. The worker does this with the student call's guards still
+    on, before the kit does anything else with what the call returned."""
+    tensors: dict[str, torch.Tensor] = {}
+    return Flat(_flatten(value, tensors), tensors)
+
+
+def _merged(flat: Flat, tensors: dict[str, torch.Tensor]):
+    """`flat`'s tree with its tensors moved into `tensors` (keys renumbered)."""
+    keys = {}
+    for k, t in flat.tensors.items():
+        keys[k] = str(len(tensors))
+        tensors[keys[k]] = t
+
+    def walk(node):
+        if isinstance(node, list):  # a tree of our own making: plain JSON values
+            return [walk(v) for v in node]
+        if isinstance(node, dict):
+            if set(node) <= {"$tensor", "$generator"} and len(node) == 1:
+                ((tag, k),) = node.items()
+                return {tag: keys[k]}
+            return {k: walk(v) for k, v in node.items()}
+        return node
+
+    return walk(flat.tree)
 
 
 def _unflatten(node, tensors: dict[str, torch.Tensor]):

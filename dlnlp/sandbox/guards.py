@@ -278,14 +278,18 @@ def activate(banned: list[str]) -> None:
 
 
 @contextlib.contextmanager
-def paused():
-    """The kit's own work inside a student call (the worker's autograd.grad of the student's
-    output): no ban applies to it, and the modes do not watch it."""
+def engine_allowed():
+    """The kit's own run of the autograd engine inside a student call (the worker's
+    autograd.grad of the student's output): the bans on the engine are lifted, every other ban
+    stays and is watched, since the engine may run the student's code (a custom
+    autograd.Function's backward)."""
     banned, hits = sorted(_active), list(_hits)
     deactivate()
     try:
+        activate([b for b in banned if b not in AUTOGRAD])
         yield
     finally:
+        hits += [h for h in deactivate() if h not in hits]
         activate(banned)
         _hits.extend(h for h in hits if h not in _hits)
 

@@ -116,7 +116,7 @@ def _parameters(model: torch.nn.Module, genuine: bool = True) -> list[torch.Tens
                 genuine and type(p) is not torch.nn.Parameter
             ):
                 continue
-            if p.requires_grad and id(p) not in seen:
+            if _REQUIRES_GRAD(p) and id(p) not in seen:  # unbound: no subclass property
                 seen.add(id(p))
                 params.append(p)
     return params
@@ -290,7 +290,8 @@ del _gradient_probes, _mode_probes, _optimizer_probes
 
 def parameter_count(model: torch.nn.Module) -> int:
     """Number of trainable parameters (to keep a submitted model within the stated budget)."""
-    return sum(torch.Tensor.numel(p) for p in _parameters(model, genuine=False))
+    with _NO_TORCH_FUNCTION():  # a tensor subclass's __torch_function__ does not answer
+        return sum(torch.Tensor.numel(p) for p in _parameters(model, genuine=False))
 
 
 def logits(model: torch.nn.Module, ids: torch.Tensor, t: int | None = None) -> torch.Tensor | None:
@@ -299,7 +300,9 @@ def logits(model: torch.nn.Module, ids: torch.Tensor, t: int | None = None) -> t
     None when the output is not a (B, T, ...) tensor: the trusted side says so."""
     with torch.no_grad():
         out = model(ids)
-    if not (isinstance(out, torch.Tensor) and out.dim() == 3 and out.shape[:2] == ids.shape):
+    if type(out) is not torch.Tensor:  # exactly: a subclass's methods are the student's code
+        return None
+    if not (out.dim() == 3 and out.shape[:2] == ids.shape):
         return None
     return out if t is None else out[:, t]
 

@@ -115,7 +115,11 @@ class Session:
             return _error("missing", message=f"{msg['fn']} is not defined")
         guards.activate(msg.get("banned", []))
         try:
-            reply = {"ok": True, "value": body(fn)}
+            # what crosses back is checked to be plain data (exact types) and copied while the
+            # guards are still on: a returned subclass's methods never run unwatched
+            reply = {"ok": True, "value": codec.flatten(body(fn))}
+        except codec.CodecError as e:
+            reply = _error("unserializable", message=str(e))
         except BaseException as e:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
             reply = _error("memory" if _is_memory_error(e) else "exception", e)
         hits = guards.deactivate()  # a banned call outranks whatever happened after it
@@ -150,12 +154,17 @@ class Session:
         def body(fn):
             out = fn(*args, **msg.get("kwargs", {}))
             if msg.get("output_index") is not None:
+                if type(out) is not tuple and type(out) is not list:
+                    raise TypeError(f"expected a tuple of outputs, got {type(out).__name__}")
                 out = out[msg["output_index"]]
-            if not isinstance(out, torch.Tensor) or not out.requires_grad:
-                return [None] * len(
-                    wrt
-                )  # the graph was cut (detach, numpy): no gradient reaches the inputs
-            with guards.paused():  # the kit's backward pass, not the student's use of autograd
+            if type(out) is not torch.Tensor:  # exactly: a subclass would run its own code
+                raise TypeError(f"expected a tensor, got {type(out).__name__}")
+            if not out.requires_grad:
+                return [None] * len(wrt)  # the graph was cut (detach, numpy): none reaches them
+            # the kit runs the autograd engine (its use is no student's), but every other ban of
+            # the function still holds over the student's code it runs (an autograd.Function's
+            # backward)
+            with guards.engine_allowed():
                 grads = torch.autograd.grad(
                     out, [args[i] for i in wrt], grad_outputs=msg["grad_output"], allow_unused=True
                 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
+import platform
 import socket
 import struct
 import time
@@ -67,7 +69,9 @@ def test_worker_cannot_read_secrets_or_write_outside_scratch(zygote):
     _load(
         w,
         f"""
+import errno
 import os
+import platform
 def probe():
     seen = []
     for p in [{str(COURSE.solution("attention"))!r}, {str(COURSE.config_path)!r}, "/root/.bash_history"]:
@@ -288,3 +292,141 @@ def _running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (FileNotFoundError, ProcessLookupError):
         return False
+
+
+def _call(worker, source: str, fn: str = "probe"):
+    _load(worker, source)
+    return worker.request({"op": "call", "fn": fn}, 20)["value"]
+
+
+SYSCALL = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+def syscall(nr, *args):
+    ctypes.set_errno(0)
+    ret = libc.syscall(nr, *[ctypes.c_long(a) for a in args])
+    return ret, ctypes.get_errno()
+"""
+
+
+def test_each_call_docker_denies_fails_with_eperm(zygote):
+    """Every call of the floor (keys, ptrace, bpf, mounts, namespaces, modules, io_uring,
+    personality, memfd and SysV memory, new processes, programs and sockets) fails with EPERM
+    in the worker; clone3 with ENOSYS (a thread library then tries clone, denied too)."""
+    from dlnlp.sandbox import seccomp
+
+    numbers = seccomp._ARCHES[platform.machine()][1]
+    floor = {name: numbers[name] for name in seccomp.FLOOR if name in numbers}
+    w = zygote.spawn()
+    try:
+        if not w.layers["seccomp"]:
+            pytest.skip("no seccomp layer on this machine")
+        said = _call(
+            w,
+            SYSCALL
+            + f"def probe():\n    return {{n: syscall(nr) for n, nr in {floor!r}.items()}}\n",
+        )
+        clone3 = _call(w, SYSCALL + f"def probe():\n    return syscall({numbers['clone3']})\n")
+    finally:
+        w.kill()
+    assert {n: tuple(v) for n, v in said.items()} == {n: (-1, errno.EPERM) for n in floor}
+    assert tuple(clone3) == (-1, errno.ENOSYS)
+
+
+def test_the_worker_starts_no_thread_and_no_process(zygote):
+    """A ban watches its own thread only: the worker can start none (seccomp refuses clone),
+    torch's pools were set to one thread before it was forked, and it runs on one thread
+    (counted from outside: /proc is closed to it)."""
+    w = zygote.spawn()
+    try:
+        said = _call(
+            w,
+            "import os, threading, torch\n"
+            "def probe():\n"
+            "    out = {}\n"
+            "    try:\n"
+            "        threading.Thread(target=print).start()\n"
+            "        out['thread'] = 'started'\n"
+            "    except RuntimeError:\n"
+            "        out['thread'] = 'refused'\n"
+            "    try:\n"
+            "        out['fork'] = os.fork()\n"
+            "    except OSError as e:\n"
+            "        out['fork'] = e.errno\n"
+            "    torch.randn(256, 256) @ torch.randn(256, 256)\n"
+            "    out['threads'] = [torch.get_num_threads(), torch.get_num_interop_threads()]\n"
+            "    return out\n",
+        )
+        tasks = os.listdir(f"/proc/{w.worker_pid}/task")
+    finally:
+        w.kill()
+    assert said == {"thread": "refused", "fork": errno.EPERM, "threads": [1, 1]}
+    assert len(tasks) == 1
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a uid of each worker's own needs root")
+def test_each_worker_runs_under_a_uid_of_its_own(zygote):
+    """Two workers at once, then a third: three uids, none the grader's or root's."""
+    workers = [zygote.spawn() for _ in range(3)]
+    try:
+        uids = [
+            _call(
+                w,
+                "import os\ndef probe():\n    return [os.getuid(), os.getgid(), os.getgroups()]\n",
+            )
+            for w in workers[:2]
+        ]
+        workers[0].kill()
+        uids.append(
+            _call(
+                workers[2],
+                "import os\ndef probe():\n    return [os.getuid(), os.getgid(), os.getgroups()]\n",
+            )
+        )
+    finally:
+        for w in workers:
+            w.kill()
+    assert len({u for u, _, _ in uids}) == 3 and all(
+        u == g and u >= 1000 and not groups for u, g, groups in uids
+    )
+    assert os.getuid() not in {u for u, _, _ in uids}
+
+
+def test_nothing_one_worker_makes_reaches_the_next(zygote):
+    """A key, a file, a socket or an IPC object made by one worker: the next one sees none.
+    The first cannot make most of them at all (EPERM); its files die with its scratch."""
+    from dlnlp.sandbox import seccomp
+
+    add_key = seccomp._ARCHES[platform.machine()][1]["add_key"]
+    first = zygote.spawn()
+    try:
+        made = _call(
+            first,
+            SYSCALL + "import socket\n"
+            "def probe():\n"
+            "    out = {}\n"
+            f"    out['add_key'] = syscall({add_key}, 0, 0, 0, 0, 0)\n"
+            "    try:\n"
+            "        socket.socket(socket.AF_UNIX).bind('\\0dlnlp-leak')\n"
+            "        out['socket'] = 'made'\n"
+            "    except OSError as e:\n"
+            "        out['socket'] = e.errno\n"
+            "    open('left-behind.txt', 'w').write('hidden data')\n"
+            "    for place in ('/tmp/leak', '/dev/shm/leak', '/var/tmp/leak'):\n"
+            "        try:\n"
+            "            open(place, 'w').write('x')\n"
+            "            out[place] = 'written'\n"
+            "        except OSError as e:\n"
+            "            out[place] = 'refused'\n"
+            "    return out\n",
+        )
+    finally:
+        first.kill()
+    assert made["socket"] == errno.EPERM and made["add_key"][0] == -1
+    assert all(made[p] == "refused" for p in ("/tmp/leak", "/dev/shm/leak", "/var/tmp/leak"))
+    second = zygote.spawn()
+    try:
+        seen = _call(second, "import os\ndef probe():\n    return os.listdir('.')\n")
+    finally:
+        second.kill()
+    assert seen == []

@@ -135,7 +135,7 @@ def f():
     w.kill()
     env, raw = reply["value"]
     assert PLANTED not in raw and PLANTED not in str(env)
-    allowed = {"PATH", "LANG", "PYTHONNOUSERSITE", "PYTHONPATH", "DLNLP_SANDBOX_USER"}
+    allowed = {"PATH", "LANG", "PYTHONNOUSERSITE", "PYTHONPATH"}
     allowed |= {"ATEN_CPU_CAPABILITY"}  # torch's kernel family, when a test run forces one
     allowed |= {"TMPDIR", "HOME", "TORCHINDUCTOR_CACHE_DIR"}  # set to the scratch folder
     assert set(env) <= allowed, set(env) - allowed

@@ -79,7 +79,7 @@ class Worker:
 # environment: nothing else, so no token or path the grader was started with reaches a student.
 # ATEN_CPU_CAPABILITY (torch's kernel family, default|avx2|avx512) goes on so that a grader
 # forced to another CPU's kernels runs the student's code on them too, not on this CPU's.
-_PASSED_ON = ("PYTHONPATH", "DLNLP_SANDBOX_USER", "ATEN_CPU_CAPABILITY")
+_PASSED_ON = ("PYTHONPATH", "ATEN_CPU_CAPABILITY")
 
 
 def sandbox_environment() -> dict[str, str]:

@@ -7,7 +7,8 @@ Each layer is tried and recorded; what is missing is reported, never silently as
 | pid_namespace       | root, or user namespaces      | every process the student starts dies with it     |
 | net_namespace       | root, or user namespaces      | no network at all (not even loopback)             |
 | mount_namespace     | root, or user namespaces      | secret folders are covered by empty tmpfs mounts  |
-| unprivileged_user   | grader started as root        | student code runs as `nobody`: no ptrace, no kill |
+| unprivileged_user   | grader started as root        | a uid of the worker's own: no ptrace, no kill,    |
+|                     |                               | nothing keyed by uid shared with another worker   |
 | landlock            | Linux >= 5.13 with Landlock   | reads only the Python/torch install; no TCP;      |
 |                     |                               | (ABI >= 6) no signals to processes outside        |
 | ipc_namespace       | root, or user namespaces      | SysV IPC objects die with the worker              |
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import pwd
 import resource
 import shutil
 import signal
@@ -119,7 +119,7 @@ def hide_paths(secrets: list[str], keep_visible: list[str]) -> bool:
 
 
 def expose_install(roots: list[str]) -> None:
-    """Inside a private mount namespace, as root: `nobody` must be able to walk to the Python
+    """Inside a private mount namespace, as root: the worker's user must be able to walk to the Python
     install, which may sit under a closed folder (pyenv under /root, mode 0700). Cover each such
     folder with an empty tmpfs (hiding the rest of it) and bind the install back inside."""
     fds: dict[str, int] = {}
@@ -197,19 +197,26 @@ def apply_limits(memory_mb: int, cpu_seconds: int, nproc: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
 
 
-def drop_privileges(scratch: str) -> bool:
-    """When root: become $DLNLP_SANDBOX_USER (Gradescope: dlnlp-student), else `nobody`,
-    after chowning the scratch folder to it."""
+# Each worker's user: a uid (and gid) of its own, as isolate's boxes have, so that nothing the
+# kernel keys by uid (process counts, a keyring, files left behind) is shared between two
+# workers. The zygote hands them out in turn (`worker_uid`); no passwd entry is needed.
+UID_BASE, UIDS = 200_000, 50_000
+
+
+def worker_uid(serial: int) -> int:
+    """The uid of the zygote's `serial`-th worker: unique among any 50,000 in a row."""
+    return UID_BASE + serial % UIDS
+
+
+def drop_privileges(scratch: str, uid: int) -> bool:
+    """When root: become `uid` (group `uid` too, no supplementary groups), after chowning the
+    scratch folder to it."""
     if os.geteuid() != 0:
         return False
-    try:
-        nobody = pwd.getpwnam(os.environ.get("DLNLP_SANDBOX_USER", "nobody"))
-    except KeyError:
-        nobody = pwd.getpwnam("nobody")
-    os.chown(scratch, nobody.pw_uid, nobody.pw_gid)
+    os.chown(scratch, uid, uid)
     os.setgroups([])
-    os.setresgid(nobody.pw_gid, nobody.pw_gid, nobody.pw_gid)
-    os.setresuid(nobody.pw_uid, nobody.pw_uid, nobody.pw_uid)
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
     return True
 
 
@@ -222,7 +229,12 @@ def die_with_parent(parent: int | None = None, sig: int = signal.SIGKILL) -> Non
 
 
 def isolate(
-    secrets: list[str], scratch: str, memory_mb: int, cpu_seconds: int, namespaces: dict[str, bool]
+    secrets: list[str],
+    scratch: str,
+    memory_mb: int,
+    cpu_seconds: int,
+    namespaces: dict[str, bool],
+    uid: int = UID_BASE,
 ) -> dict:
     """Apply every remaining layer in the worker (pid 1 of its namespace); return what is in force."""
     layers = dict(namespaces)
@@ -235,7 +247,7 @@ def isolate(
         )
     can_drop = os.geteuid() == 0
     if can_drop and any(_closed_ancestor(r) for r in python_roots):
-        # without this, `nobody` could not import the rest of the standard library
+        # without this, the worker's user could not import the rest of the standard library
         can_drop = layers["mount_namespace"]
         if can_drop:
             try:
@@ -245,7 +257,7 @@ def isolate(
     readable = readable_roots(secrets)  # resolved while still privileged
     apply_limits(memory_mb, cpu_seconds, nproc=64 if can_drop else None)
     layers["rlimits"] = True
-    layers["unprivileged_user"] = drop_privileges(scratch) if can_drop else False
+    layers["unprivileged_user"] = drop_privileges(scratch, uid) if can_drop else False
     die_with_parent()  # after setuid, which clears it
     try:
         layers["landlock"] = landlock.restrict_self(readable, [scratch])

@@ -204,6 +204,7 @@ def main(conn: socket.socket, settings: dict, namespaces: dict, scratch: str) ->
                 settings["memory_mb"],
                 settings["cpu_seconds"],
                 namespaces,
+                settings["uid"],
             )
             os.chdir(scratch)
             # the only writable folder: caches torch creates lazily (inductor) must go here

@@ -133,7 +133,10 @@ def main() -> None:
     ctrl = socket.socket(fileno=int(sys.argv[1]))
     layers.die_with_parent()
     settings = json.loads(ctrl.recv(1 << 16))
-    torch.set_num_threads(1)  # one core per worker; parallelism comes from more workers
+    # one core per worker, parallelism from more workers; and no thread pool a worker would
+    # start later: its seccomp filter refuses new threads (a ban watches only its own thread)
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
     _warm_up()
     missing = guards.install(settings["banned"])
     cgroups = cgroup.find_parent()
@@ -147,6 +150,7 @@ def main() -> None:
     # served in turn, and the zygote lives as long as the first one
     channels = [ctrl]
     launchers: list[int] = []  # those that may still be running
+    serial = 0  # workers started so far
     while True:
         ready, _, _ = select.select(channels, [], [])
         for chan in ready:
@@ -160,7 +164,9 @@ def main() -> None:
                 channels.remove(chan)
                 chan.close()
                 continue
-            request = {**settings, **json.loads(data)}
+            # each worker its own uid: the same for two at once only 50,000 workers apart
+            request = {**settings, **json.loads(data), "uid": layers.worker_uid(serial)}
+            serial += 1
             if request.get("op") == "channel":
                 channels.append(socket.socket(fileno=fds[0]))
                 continue

@@ -171,10 +171,38 @@ def ao_lstm_cell(x):
 
 def own_sigmoid(x):
     return 1 / (1 + torch.exp(-x))
+
+import copy
+import torch.ao.nn.quantizable as qz
+
+def quantizable_lstm_cell(x):
+    # built from Linear, sigmoid and tanh: no lstm_cell op family ever runs
+    h = torch.zeros(x.shape[0], 4)
+    return qz.LSTMCell(x.shape[1], 4)(x, (h, h))[0]
+
+class Prebuilt:
+    # made while loading, before any ban is up; copied in the call: no __init__ runs then
+    layer = torch.nn.TransformerEncoderLayer(3, 1, 8, dropout=0.0, batch_first=True)
+    attention = torch.nn.MultiheadAttention(3, 1, batch_first=True)
+
+def copied_encoder_layer(x):
+    return copy.deepcopy(Prebuilt.layer)(x.unsqueeze(0))[0]
+
+def prebuilt_attention(x):
+    x = x.unsqueeze(0)
+    return Prebuilt.attention(x, x, x)[0][0]
+
+def _sample(mu):
+    d = torch.distributions.LowRankMultivariateNormal(mu, torch.zeros(mu.shape[-1], 1), torch.ones(mu.shape[-1]))
+    return d.rsample()
+
+def distribution_in_a_helper(x):
+    return _sample(x)
 """
 SDPA = ["torch.nn.functional.scaled_dot_product_attention"]
 SIGMOID = ["torch.Tensor.sigmoid", "torch.autograd", "torch.Tensor.backward"]
 CELLS = ["torch.nn.LSTMCell", "torch.lstm_cell"]
+TRANSFORMER = ["torch.nn.TransformerEncoderLayer", "torch.nn.MultiheadAttention"]
 CALLS = [
     ("sdpa_flash_without_torch_function", SDPA, SDPA[0]),
     ("sdpa_math_kernel", SDPA, SDPA[0]),
@@ -186,6 +214,10 @@ CALLS = [
     ("backward_kernel_called_directly", SIGMOID, None),  # sigmoid_backward: either entry
     ("forward_mode_ad", SIGMOID, "torch.autograd"),
     ("ao_lstm_cell", CELLS, "torch.nn.LSTMCell"),
+    ("quantizable_lstm_cell", CELLS, "torch.nn.LSTMCell"),
+    ("copied_encoder_layer", TRANSFORMER, None),  # its attention or itself, whichever first
+    ("prebuilt_attention", TRANSFORMER, "torch.nn.MultiheadAttention"),
+    ("distribution_in_a_helper", ["torch.distributions"], "torch.distributions"),
 ]
 
 
@@ -317,6 +349,27 @@ class _Quiet:
 def helper(q, k, v, mask):
     return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
 """
+VAE = {
+    # torch.distributions in a helper the graded function calls: the static check read only
+    # the graded def, and the run-time guard covered the module's functions, not its classes
+    "distribution-in-a-helper": """
+import torch
+
+def reparameterize(mu, logvar):
+    return _noise_like(mu, logvar)
+""",
+}
+# the helper, in a scratch cell of the same student
+HELPERS = {
+    "distribution-in-a-helper": """
+import torch
+
+def _noise_like(mu, logvar):
+    d = torch.distributions.LowRankMultivariateNormal(
+        mu, torch.zeros(*mu.shape, 1), torch.exp(logvar))
+    return d.rsample()
+""",
+}
 LSTM = {
     "ao-lstm-cell": """
 import torch
@@ -337,10 +390,14 @@ def graded(tmp_path_factory):
         ("attention", ATTENTION, ["scaled_dot_product_attention", "causal_mask"]),
         ("backprop", BACKPROP, ["sigmoid"]),
         ("lstm", LSTM, ["lstm_cell"]),
+        ("vae", VAE, ["reparameterize"]),
     ]:
         notebooks = {name: with_code(assignment, code) for name, code in cases.items()}
         if "rewrites-guards" in notebooks:
             notebooks["rewrites-guards"].cells.append(nbformat.v4.new_code_cell(SCRATCH))
+        for name, helper in HELPERS.items():
+            if name in notebooks:
+                notebooks[name].cells.append(nbformat.v4.new_code_cell(helper))
         folder = tmp_path_factory.mktemp(assignment)
         out |= grade_notebooks(assignment, notebooks, folder, only)
     return out
@@ -362,6 +419,7 @@ def _notes(r, fn: str) -> str:
         ("built-name", "scaled_dot_product_attention", "rule dynamic-attribute"),
         ("sigmoid-in-place", "sigmoid", "torch.Tensor.sigmoid"),
         ("ao-lstm-cell", "lstm_cell", "torch.nn.LSTMCell"),
+        ("distribution-in-a-helper", "reparameterize", "torch.distributions"),
     ],
 )  # fmt: skip
 def test_a_bypass_scores_zero_on_its_function_naming_the_rule_or_the_api(

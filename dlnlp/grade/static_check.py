@@ -67,28 +67,49 @@ def _methods(banned: list[str]) -> dict[str, str]:
 
 
 def banned_uses(extracted: Extracted, function: str, banned: list[str]) -> list[str]:
-    """The banned entries that `function`'s source uses."""
+    """The banned entries that `function`'s source uses, or the source of a notebook-level
+    function or class it names (a helper), and theirs in turn: the ban covers what the graded
+    function runs, as the run-time guard does."""
     node = extracted.defs.get(function)
     if not banned or node is None:
         return []
     try:
-        return _uses(extracted, node, banned)
+        return _uses(extracted, _with_helpers(extracted, node), banned)
     except RecursionError:  # nested too deeply to read: the code policy has refused it already
         return []
 
 
-def _uses(extracted: Extracted, node: ast.AST, banned: list[str]) -> list[str]:
+def _with_helpers(extracted: Extracted, node: ast.AST) -> list[ast.AST]:
+    """`node` and every kept top-level def or class it names, transitively (each once)."""
+    defs: dict[str, ast.AST] = {}
+    for k in extracted.kept:
+        if isinstance(k.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defs[k.node.name] = k.node  # the last of a name, as loading leaves it
+    found, todo = [node], [node]
+    seen = {id(node)}
+    while todo:
+        for n in ast.walk(todo.pop()):
+            helper = defs.get(n.id) if isinstance(n, ast.Name) else None
+            if helper is not None and id(helper) not in seen:
+                seen.add(id(helper))
+                found.append(helper)
+                todo.append(helper)
+    return found
+
+
+def _uses(extracted: Extracted, nodes: list[ast.AST], banned: list[str]) -> list[str]:
     aliases: dict[str, str] = {}
     for stmt in extracted.module_level:
         _bind(stmt, aliases)
     for name in extracted.defined:  # the notebook's own functions shadow imported names
         aliases.pop(name, None)
-    for stmt in ast.walk(node):
-        if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign)):
-            _bind(stmt, aliases)
+    for node in nodes:
+        for stmt in ast.walk(node):
+            if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign)):
+                _bind(stmt, aliases)
     methods = _methods(banned)
     hits: list[str] = []
-    for n in ast.walk(node):
+    for n in (n for node in nodes for n in ast.walk(node)):
         hit = None
         if isinstance(n, (ast.Name, ast.Attribute)):
             hit = _match(_dotted(n, aliases), banned)

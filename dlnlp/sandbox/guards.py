@@ -68,15 +68,39 @@ def _function_guard(key: str, original):
     return guard
 
 
+# methods Python treats as class or static methods without saying so: left as they are
+_IMPLICIT = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
+
+
+def _equivalents(cls: type) -> list[type]:
+    """`cls` and every class of the same name in torch's loaded modules: torch.ao's quantizable
+    and quantized cells and attention are the same computation under another class (built from
+    Linear, sigmoid and tanh, so no op family of theirs ever runs)."""
+    found = {cls}
+    if cls.__module__.startswith("torch."):
+        for name, module in list(sys.modules.items()):
+            if name.startswith("torch.") and isinstance(module, types.ModuleType):
+                other = vars(module).get(cls.__name__)
+                if isinstance(other, type) and other.__module__.startswith("torch."):
+                    found.add(other)
+    return sorted(found, key=lambda c: f"{c.__module__}.{c.__qualname__}")
+
+
 def _guard_class(key: str, cls: type) -> None:
-    """Wrap the class's own __init__ in place: every reference to the class stays valid."""
-    init = cls.__init__
-
-    def __init__(self, *args, **kwargs):
-        _check(key)
-        init(self, *args, **kwargs)
-
-    cls.__init__ = __init__
+    """Guard every method the class (and each equivalent) defines, in place: an instance is
+    banned however it was made (before the call, in a class body, by copy.deepcopy or
+    unpickling, none of which runs __init__), and so is a subclass's. Every reference to the
+    class stays valid."""
+    for c in _equivalents(cls):
+        for name, attr in list(vars(c).items()):
+            if name in _IMPLICIT:
+                continue
+            if isinstance(attr, types.FunctionType):
+                setattr(c, name, _function_guard(key, attr))
+            elif isinstance(attr, (staticmethod, classmethod)) and isinstance(
+                attr.__func__, types.FunctionType
+            ):
+                setattr(c, name, type(attr)(_function_guard(key, attr.__func__)))
 
 
 def _swap_everywhere(original, guard) -> None:
@@ -102,11 +126,42 @@ def _guard(key: str, original, parent, name: str) -> None:
         setattr(parent, name, guard)
 
 
+def _own(obj, module: str) -> bool:
+    """Is `obj` defined in `module` or a module below it?"""
+    home = getattr(obj, "__module__", None) or ""
+    return home == module or home.startswith(module + ".")
+
+
+# modules whose classes only switch a mode (torch.no_grad, torch.inference_mode): a ban of the
+# module around them (torch.autograd) does not cover them
+_SWITCHES = ("torch.autograd.grad_mode",)
+
+
+def _guard_module(key: str, module: types.ModuleType) -> None:
+    """Guard what `module` and its submodules define: their public functions, and every
+    method of their classes (torch.distributions' Normal as well as its kl_divergence)."""
+    name = module.__name__
+    modules = [m for n, m in list(sys.modules.items()) if n == name or n.startswith(name + ".")]
+    done: set[int] = set()
+    for m in modules:
+        for attr, obj in list(vars(m).items()):
+            if id(obj) in done or attr.startswith("_") or not _own(obj, name):
+                continue
+            if isinstance(obj, type) and any(_own(obj, s) for s in _SWITCHES):
+                continue
+            done.add(id(obj))
+            if isinstance(obj, type):
+                _guard_class(key, obj)
+            elif isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+                _guard(key, obj, m, attr)
+
+
 def install(banned: list[str]) -> list[str]:
     """Guard each banned API in this process; return the entries that could not be found.
 
-    An entry is a callable, a class (its construction is guarded), a method of a class, or a
-    module (its own public functions are guarded; its classes are not, e.g. torch.no_grad).
+    An entry is a callable, a class (every method it defines is guarded, so its instances are
+    banned however they were made), a method of a class, or a module (its functions and its
+    classes, in it and below it).
     """
     missing = []
     for dotted in banned:
@@ -116,14 +171,7 @@ def install(banned: list[str]) -> list[str]:
             missing.append(dotted)
             continue
         if isinstance(original, types.ModuleType):
-            for fname, fn in list(vars(original).items()):
-                own = getattr(fn, "__module__", None) or ""
-                if (
-                    not fname.startswith("_")
-                    and isinstance(fn, (types.FunctionType, types.BuiltinFunctionType))
-                    and (own == original.__name__ or own.startswith(original.__name__ + "."))
-                ):
-                    _guard(dotted, fn, original, fname)
+            _guard_module(dotted, original)
         else:
             _guard(dotted, original, parent, name)
     _aten_families()  # once, before the zygote forks workers
@@ -136,7 +184,10 @@ def install(banned: list[str]) -> list[str]:
 _RNN = ("mkldnn_rnn", "cudnn_rnn", "miopen_rnn")
 FAMILIES: dict[str, tuple[str, ...]] = {
     "torch.nn.functional.scaled_dot_product_attention": ("scaled_dot_product", "triton_scaled_dot"),
-    "torch.nn.MultiheadAttention": ("native_multi_head_attention",),
+    "torch.nn.MultiheadAttention": ("native_multi_head_attention", "multi_head_attention_forward"),
+    "torch.nn.TransformerEncoderLayer": ("transformer_encoder_layer_fwd",),
+    "torch.nn.TransformerEncoder": ("transformer_encoder_layer_fwd",),
+    "torch.nn.Transformer": ("transformer_encoder_layer_fwd",),
     "torch.nn.functional.multi_head_attention_forward": ("native_multi_head_attention",),
     "torch.nn.RNN": ("rnn_tanh", "rnn_relu", "quantized_rnn", *_RNN),
     "torch.nn.RNNCell": ("rnn_tanh_cell", "rnn_relu_cell", "quantized_rnn_tanh_cell",

@@ -150,8 +150,8 @@ def scaled_dot_product_attention(q, k, v, mask=None):
 """,
     "returns-unsafe-object": """
 class Sneaky:
-    def __reduce__(self):  # unpickled, it would create the file
-        return (open, ("/tmp/dlnlp-pwned", "w"))
+    def __reduce__(self):  # unpickled, it would run print (open is refused by the policy)
+        return (print, ("unpickled",))
 
 def causal_mask(L):
     return Sneaky()

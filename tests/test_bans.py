@@ -59,7 +59,7 @@ REFUSED = [
     ("monkeypatch", "import torch\ndef f():\n    torch.allclose = lambda *a, **k: True\n"),
     ("hooks", "import torch\nclass f(torch.nn.Module):\n    def forward(self, x):\n        self._forward_pre_hooks.clear()\n        return x\n"),
     ("hooks", "import torch\ndef f(m):\n    m._forward_pre_hooks.clear()\n"),
-    ("hooks", "def f(m):\n    match m:\n        case object(_forward_pre_hooks=h):\n            h.clear()\n"),
+    ("syntax", "def f(m):\n    match m:\n        case object(_forward_pre_hooks=h):\n            h.clear()\n"),
     ("torch-internals", "import numpy as np\ndef f(a):\n    return np.lib.stride_tricks.as_strided(a, (10**6,))\n"),
 ]  # fmt: skip
 
@@ -418,7 +418,7 @@ def _notes(r, fn: str) -> str:
         ("gc-referrers", "causal_mask", "rule module"),
         ("built-name", "scaled_dot_product_attention", "rule dynamic-attribute"),
         ("sigmoid-in-place", "sigmoid", "torch.Tensor.sigmoid"),
-        ("ao-lstm-cell", "lstm_cell", "torch.nn.LSTMCell"),
+        ("ao-lstm-cell", "lstm_cell", "rule not-allowed"),  # torch.ao is not on the list
         ("distribution-in-a-helper", "reparameterize", "torch.distributions"),
     ],
 )  # fmt: skip

@@ -38,7 +38,7 @@ def test_refused_lines_cost_linear_time_and_a_few_problems():
         times[n] = time.perf_counter() - start
         said = found.said()
         assert len(said) == PROBLEMS + 1 and said[-1].startswith(f"... and {n - PROBLEMS} more")
-    assert times[32_000] < 2.0 and times[32_000] < 8 * times[8_000] + 0.2, times
+    assert times[32_000] < 5.0 and times[32_000] < 8 * times[8_000] + 0.5, times  # was 21 s
 
 
 def test_a_notebook_of_refused_lines_makes_small_outputs_and_keeps_its_score(tmp_path):

@@ -19,7 +19,7 @@ import nbformat
 
 from dlnlp import notebook
 from dlnlp.grade.untrusted import PROBLEMS
-from dlnlp.parsing import parse
+from dlnlp.parsing import parse, strip_annotations
 
 _LOADABLE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)  # a graded item may be a class
@@ -176,7 +176,8 @@ def _parse(out: Extracted, number: int, source: str, graded: str | None) -> list
     """The cell's statements; None on a syntax error, noted for the student (and, when the cell
     is the graded function `graded`'s, as the reason it is missing)."""
     try:
-        return parse(source, f"<cell {number}>").body
+        # annotations never run (the worker strips them too): the policy checks what runs
+        return strip_annotations(parse(source, f"<cell {number}>")).body
     except (SyntaxError, ValueError) as e:
         line, why = getattr(e, "lineno", None), getattr(e, "msg", e)
         out.note(

@@ -1,40 +1,53 @@
 """The code policy: what code kept from a notebook may use, checked on the trusted side over
-every statement the worker will run (extract.Kept), before anything runs.
+every statement the worker will run (extract.Kept), before anything runs. It allows, and
+refuses the rest:
 
-The policy closes the ways round a ban and into the worker's trusted state: torch's private
-and dispatch-level namespaces, reflection (dunders, frames, dynamic attribute names, eval), and
-modules that reach the interpreter (sys, gc, inspect, ctypes, importlib, dlnlp). Each rule has
-a stable id and says what to do instead (RULES). A statement that breaks a rule never runs: a
-graded function or class that breaks one scores 0, and any other statement is not loaded, with
-a problem naming the rule and the cell (`enforce`). Code that passes can still misbehave at run
-time; the sandbox and the run-time guards hold that (README, "What a ban guarantees").
+- syntax: the node types of policy_rules.SYNTAX (no async code, no match, no class keywords);
+  annotations are removed before anything is checked or compiled, so none is ever evaluated;
+  decorators from a short list (allowlist.DECORATORS, a property's .setter);
+- names reached through a module (`F.relu`, `from torch.optim import Adam`): each is resolved
+  to the object it is and must be on the allowlist (dlnlp/grade/allowlist.py), whatever module
+  re-exports it (policy_names.resolve); modules themselves only as `module.name`;
+- builtins: allowlist.BUILTINS (getattr and its kin with a constant name only);
+- attributes of values (whose type is not known before run time): public names, a few
+  protocol dunders, a class's own `self._x`, never a name that reaches a frame, code object or
+  traceback (policy_names.introspection_names), and str.format only on a constant template.
+
+Names are resolved by scope (a parameter called `eval` is the student's; a bare `eval` in
+another function is the builtin). Each rule has a stable id and says what to do instead
+(RULES). A statement that breaks one never runs: a graded function or class that breaks one
+scores 0, and any other statement is not loaded, with a problem naming the rule and the cell
+(`enforce`). Code that passes can still misbehave at run time; the sandbox and the run-time
+guards hold that (README, "What a ban guarantees").
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
-import sys
-import types
-from dataclasses import dataclass
+import string
+from dataclasses import dataclass, field
 
+from dlnlp.grade.allowlist import BUILTINS
 from dlnlp.grade.extract import Extracted, Kept
+from dlnlp.grade.policy_names import decorator_path, introspection_names, resolve
 from dlnlp.grade.policy_rules import (
     ALLOWED_DUNDERS,
-    ALLOWED_IMPORTS,
     ATTRIBUTE_BUILTINS,
     DENIED,
-    FRAMES,
+    FORMAT_METHODS,
     INTERPRETER,
-    REACHING,
     REFLECTION,
-    RESTRICTED,
     RULES,
-    TORCH_ATTRIBUTES,
+    SYNTAX,
 )
 
 _MAX_NAME = 80  # a student's identifier, as shown back
 _MAX_FOUND = 10  # violations kept per statement
+_ALLOWED_BUILTINS = frozenset(BUILTINS)
+_DECORATOR_BUILTINS = frozenset({"staticmethod", "classmethod", "property"})
+_PROPERTY_PARTS = frozenset({"setter", "getter", "deleter"})
 
 
 @dataclass(frozen=True)
@@ -55,71 +68,107 @@ def _dunder(name: str) -> bool:
     return name.startswith("__") and name.endswith("__") and len(name) > 4
 
 
+def _denied(path: str) -> bool:
+    return any(path == d or path.startswith(d + ".") for d in DENIED)
+
+
 @functools.cache
 def _internal_names() -> frozenset[str]:
     """Private names of the objects a method's `self` could be made to be (a tensor, a module:
-    `MyClass.method(model)`): `self._x` may not be one of them. Modules cannot be passed."""
+    `MyClass.method(model)`): `self._x` may not be one of them."""
     import torch
 
     objects = (torch.Tensor, torch.nn.Parameter, torch.nn.Module, torch.nn.Module())
     return frozenset(n for obj in objects for n in dir(obj) if _private(n))
 
 
-@functools.cache
-def _is_module(path: str) -> bool:
-    """Whether `path` names a module: resolved in this process, or, for a package not loaded
-    here (matplotlib), by what an `import a.b` statement binds."""
-    top, *attrs = path.split(".")
-    obj = sys.modules.get(top)
-    if obj is None or not _public(path):
-        return not attrs or path in sys.modules
-    for attr in attrs:
-        obj = getattr(obj, attr, None)
-    return isinstance(obj, types.ModuleType)
+def _plain_template(text: str) -> bool:
+    """Does a str.format template only place its arguments ({}, {0}, {name}, {x:.3f}),
+    never read an attribute or item of one ({0.__class__}, {0[key]})?"""
+    try:
+        fields = [f for _, f, spec, _ in string.Formatter().parse(text) if f is not None]
+    except ValueError:
+        return False
+    return all(f == "" or f.isdigit() or f.isidentifier() for f in fields)
 
 
-def _public(path: str) -> bool:
-    parts = path.split(".")
-    return len(parts) <= 8 and not any(p.startswith("_") for p in parts)
+@dataclass
+class _Scope:
+    kind: str  # module | function | class
+    bound: dict[str, str] = field(default_factory=dict)  # name -> "import" | "var"
+    globals: set[str] = field(default_factory=set)
+    assigned: set[str] = field(default_factory=set)  # names stored to in its body
+    declares: bool = False  # has a global or nonlocal statement
 
 
-def _denied(path: str) -> bool:
-    return any(path == d or path.startswith(d + ".") for d in DENIED)
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
-@functools.cache
-def _reach(path: str) -> Violation | None:
-    """Follow `path` (torch.nn.functional.torch.ops) through the trusted process's own modules;
-    a violation when it reaches a denied path or a module outside the allowed packages."""
-    top, *attrs = path.split(".")
-    if _denied(path):
-        return Violation("torch-internals", path)
-    if not _public(path):
-        return None  # refused as private anyway; resolving it could import torch._dynamo here
-    obj = sys.modules.get(top)
-    canonical = top
-    for attr in attrs:
-        if not isinstance(obj, types.ModuleType):
-            return None
-        try:
-            obj = getattr(obj, attr)
-        except Exception:  # noqa: BLE001 - a name it lacks fails at run time instead
-            return None
-        canonical = obj.__name__ if isinstance(obj, types.ModuleType) else f"{canonical}.{attr}"
-        if _denied(canonical):
-            return Violation("torch-internals", canonical)
-        if isinstance(obj, types.ModuleType) and canonical.split(".")[0] not in ALLOWED_IMPORTS:
-            return Violation("module", path)
-    return None
+def _bind_target(target: ast.AST, bound: dict[str, str]) -> None:
+    for n in ast.walk(target):
+        if isinstance(n, ast.Name):
+            bound.setdefault(n.id, "var")
+
+
+def _scope_of(node: ast.AST, kind: str) -> _Scope:
+    """The names `node`'s own scope binds (parameters, assignments, imports, nested defs, loop
+    and except targets), not looking into the scopes nested in it (a comprehension's walrus
+    binds here, as Python has it)."""
+    scope = _Scope(kind)
+    args = getattr(node, "args", None)
+    if isinstance(args, ast.arguments):
+        for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if a is not None:
+                scope.bound[a.arg] = "var"
+    body = node.body if isinstance(node.body, list) else [node.body]
+    todo: list[ast.AST] = list(body)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.Import, ast.ImportFrom)):
+            for a in n.names:
+                if a.name != "*":
+                    scope.bound[a.asname or a.name.split(".")[0]] = "import"
+            continue
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            scope.bound[n.name] = "var"
+            todo.extend(n.decorator_list)  # evaluated here; the body is a scope of its own
+            continue
+        if isinstance(n, ast.Lambda):
+            continue
+        if isinstance(n, ast.Global):
+            scope.globals.update(n.names)
+            scope.declares = True
+            continue
+        if isinstance(n, ast.Nonlocal):
+            scope.bound.update(dict.fromkeys(n.names, "var"))
+            scope.declares = True
+            continue
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            scope.bound.setdefault(n.id, "var")
+            scope.assigned.add(n.id)
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            scope.bound.setdefault(n.name, "var")
+        elif isinstance(n, ast.NamedExpr):
+            _bind_target(n.target, scope.bound)
+        elif isinstance(n, _COMPREHENSIONS):  # only its walruses bind here
+            todo.extend(w for w in ast.walk(n) if isinstance(w, ast.NamedExpr))
+            continue
+        todo.extend(ast.iter_child_nodes(n))
+    for name in scope.globals:
+        scope.bound.pop(name, None)
+    return scope
 
 
 class _Checker(ast.NodeVisitor):
     """Collects the violations in one statement. `receiver`: the `self` of the method being
     visited (its first parameter, never rebound), whose own private attributes are allowed."""
 
-    def __init__(self, aliases: dict[str, str], modules: set[str]) -> None:
-        self.aliases, self.modules, self.found, self.receiver = aliases, modules, [], None
+    def __init__(self, aliases: dict[str, set[str]], module: _Scope) -> None:
+        self.aliases, self.found, self.receiver = aliases, [], None
+        self.scopes = [module]
         self.bases: set[int] = set()  # ids of nodes that are the `x` of an `x.attr`
+        self.plain_format: set[int] = set()  # ids of `"...".format` attributes found plain
 
     def _add(self, rule: str, what: str) -> None:
         v = Violation(rule, what[:_MAX_NAME])
@@ -127,28 +176,58 @@ class _Checker(ast.NodeVisitor):
         if len(self.found) < _MAX_FOUND and v not in self.found:
             self.found.append(v)
 
-    def _dotted(self, node: ast.AST) -> str | None:
-        if isinstance(node, ast.Name):
-            return self.aliases.get(node.id)
-        if isinstance(node, ast.Attribute):
-            base = self._dotted(node.value)
-            return f"{base}.{node.attr}" if base else None
-        return None
+    # --- what a name is ---------------------------------------------------------------------
 
-    def _import(self, path: str) -> None:
-        top, _, rest = path.partition(".")
-        if top in RESTRICTED and (not rest or rest in RESTRICTED[top]):
+    def _kind(self, name: str) -> str:
+        """ "import", "var" or "builtin": what `name` is where it is read (Python's scoping)."""
+        inner = self.scopes[-1]
+        if name not in inner.globals:
+            for scope in reversed(self.scopes[1:]):
+                if scope.kind == "class" and scope is not inner:
+                    continue  # a class body's names are not seen by the functions in it
+                if name in scope.bound:
+                    return scope.bound[name]
+        return self.scopes[0].bound.get(name, "builtin")
+
+    def _paths(self, node: ast.AST) -> list[str]:
+        """The module paths an expression names (`F.relu` -> torch.nn.functional.relu), when it
+        starts at an imported name (several when that name is imported as several things in
+        different places: each is checked); else []."""
+        if isinstance(node, ast.Name):
+            return sorted(self.aliases.get(node.id, ())) if self._kind(node.id) == "import" else []
+        if isinstance(node, ast.Attribute):
+            return [f"{base}.{node.attr}" for base in self._paths(node.value)]
+        return []
+
+    def _dotted(self, node: ast.AST) -> str | None:
+        """One of `_paths`, for messages."""
+        paths = self._paths(node)
+        return paths[0] if paths else None
+
+    def _module_path(self, node: ast.AST) -> bool:
+        """Does `node` name a module (so that its attributes are module attributes)?"""
+        paths = self._paths(node)
+        return bool(paths) and all(resolve(p).ok and resolve(p).module is not None for p in paths)
+
+    def _reach(self, path: str) -> None:
+        """A module path the code reaches: refused unless it leads to an allowed object."""
+        if _denied(path):
+            self._add("torch-internals", path)
             return
-        if top not in ALLOWED_IMPORTS:
-            self._add("module" if top in INTERPRETER else "import", path)
-        elif any(_private(p) for p in path.split(".")):
-            self._add("private", path)
-        elif v := _reach(path):
-            self._add(v.rule, v.what)
+        r = resolve(path)
+        if r.ok:
+            return
+        rule = r.rule
+        if rule in ("module", "not-allowed"):  # say which kind of module or name it is
+            top_level = r.what == path.split(".")[0]
+            rule = "module" if _interpreter(r.what) else ("import" if top_level else "not-allowed")
+        self._add(rule, r.what)
+
+    # --- imports ----------------------------------------------------------------------------
 
     def visit_Import(self, node: ast.Import) -> None:
         for a in node.names:
-            self._import(a.name)
+            self._reach(a.name)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.level or not node.module:
@@ -158,17 +237,67 @@ class _Checker(ast.NodeVisitor):
             if a.name == "*":
                 self._add("import", f"from {node.module} import *")
             else:
-                self._import(
-                    node.module if node.module == "__future__" else f"{node.module}.{a.name}"
-                )
+                self._reach(f"{node.module}.{a.name}")
 
-    def _attribute(self, base: ast.AST, attr: str, store: bool = False) -> None:
-        """The checks on `base.attr`, however it is written (x.attr, getattr(x, "attr")).
-        `store`: it is assigned or deleted."""
+    # --- names and attributes ---------------------------------------------------------------
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if not isinstance(node.ctx, ast.Load):
+            return
+        kind = self._kind(node.id)
+        if kind == "import":
+            for path in sorted(self.aliases.get(node.id, ())):
+                self._reach(path)
+                r = resolve(path)
+                if r.ok and r.module is not None and id(node) not in self.bases:
+                    self._add("module-value", node.id)
+        elif kind == "builtin":
+            self._builtin(node.id)
+
+    def _builtin(self, name: str) -> None:
+        if name in REFLECTION:
+            self._add("reflection", name)
+        elif name in ATTRIBUTE_BUILTINS:
+            self._add("dynamic-attribute", name)  # unless a call with a constant name (below)
+        elif _dunder(name) and name != "__name__":
+            self._add("dunder", name)
+        elif name not in _ALLOWED_BUILTINS and hasattr(builtins, name):
+            self._add("builtin", name)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.bases.add(id(node.value))
+        store = not isinstance(node.ctx, ast.Load)
+        paths, bases = self._paths(node), self._paths(node.value)
+        if not paths or all(resolve(b).ok and resolve(b).module is None for b in bases):
+            # an attribute of a value (or of an allowed class: torch.Tensor.sum)
+            self._attribute(node, node.value, node.attr, store)
+        elif store:
+            self._add("monkeypatch", paths[0])
+        elif _denied(paths[0]):
+            self._add("torch-internals", paths[0])
+        elif _private(node.attr):  # os._exit, torch._C: named as the private path it is
+            self._add("private", paths[0])
+        elif id(node) not in self.bases:
+            # the outermost link of a module path: what it leads to must be allowed (resolve
+            # names the first link that is not); torch.nn in torch.nn.functional is on the way
+            for path in paths:
+                self._reach(path)
+                r = resolve(path)
+                if r.ok and r.module is not None:
+                    self._add("module-value", path)
+        self.generic_visit(node)
+
+    def _attribute(self, node: ast.AST, base: ast.AST, attr: str, store: bool = False) -> None:
+        """The checks on an attribute of a value, however it is written (x.attr,
+        getattr(x, "attr")). `store`: it is assigned or deleted."""
         dotted = self._dotted(base)
-        shown = f"{dotted or ast.unparse(base)[:_MAX_NAME]}.{attr}"
-        if store and dotted:  # torch.allclose = ..., torch.Tensor.any = ...
+        shown = f"{dotted or _shown(base)}.{attr}"
+        if store and (
+            dotted or isinstance(base, ast.Call)
+        ):  # torch.Tensor.x = ...; type(x).y = ...
             self._add("monkeypatch", shown)
+        if attr in FORMAT_METHODS and id(node) not in self.plain_format:
+            self._add("format", shown)
         if _dunder(attr) and attr not in ALLOWED_DUNDERS:
             self._add("dunder", shown)
         elif attr.startswith("register_module_") or (_private(attr) and "hook" in attr):
@@ -177,99 +306,110 @@ class _Checker(ast.NodeVisitor):
             own = isinstance(base, ast.Name) and base.id == self.receiver
             if not own or attr in _internal_names():
                 self._add("private", shown)
-        if dotted in RESTRICTED and attr not in RESTRICTED[dotted]:
-            self._add("module", shown)
-        if attr in FRAMES:
+        if attr in introspection_names():
             self._add("introspection", shown)
-        if attr in REACHING:
-            self._add("module", shown)
-        if attr in TORCH_ATTRIBUTES:
-            self._add("torch-internals", shown)
-        if dotted and (v := _reach(f"{dotted}.{attr}")):
-            self._add(v.rule, v.what)
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        self.bases.add(id(node.value))
-        self._attribute(node.value, node.attr, not isinstance(node.ctx, ast.Load))
-        dotted = self._dotted(node)
-        if id(node) not in self.bases and dotted and _is_module(dotted):
-            self._add("module-value", dotted)
-        self.generic_visit(node)
-
-    def visit_Name(self, node: ast.Name) -> None:
-        path = self.aliases.get(node.id)
-        module = node.id in self.modules or (path and _is_module(path))
-        if module and id(node) not in self.bases:
-            self._add("module-value", node.id)
-        if node.id in REFLECTION:
-            self._add("reflection", node.id)
-        elif node.id in ATTRIBUTE_BUILTINS:
-            self._add("dynamic-attribute", node.id)  # unless a call with a constant name (below)
-        elif _dunder(node.id) and node.id != "__name__":
-            self._add("dunder", node.id)
-        elif path and (v := _reach(path)):
-            self._add(v.rule, v.what)
-        top = (path or "").split(".")[0]
-        if path and top not in ALLOWED_IMPORTS and top not in RESTRICTED:
-            self._add("module" if top in INTERPRETER else "import", node.id)
-        elif path and any(_private(p) for p in path.split(".")):
-            self._add("private", path)  # from torch import _VF (the import itself is refused)
 
     def visit_Call(self, node: ast.Call) -> None:
         f, args = node.func, node.args
         if (
             isinstance(f, ast.Name)
             and f.id in ATTRIBUTE_BUILTINS
+            and self._kind(f.id) == "builtin"
             and len(args) >= 2
             and isinstance(args[1], ast.Constant)
             and isinstance(args[1].value, str)
         ):
             # a constant name is an attribute access
-            self._attribute(args[0], args[1].value, f.id in ("setattr", "delattr"))
+            name, store = args[1].value, f.id in ("setattr", "delattr")
+            if self._module_path(args[0]):
+                for base in self._paths(args[0]):
+                    self._add("monkeypatch", f"{base}.{name}") if store else self._reach(
+                        f"{base}.{name}"
+                    )
+            else:
+                self._attribute(node, args[0], name, store)
             for n in [*args, *node.keywords]:
                 self.visit(n)
             return
+        if isinstance(f, ast.Name) and f.id == "type" and self._kind("type") == "builtin":
+            if len(args) != 1 or node.keywords:
+                self._add("builtin", "type() with more than one argument")
+        if (
+            isinstance(f, ast.Attribute)
+            and f.attr in FORMAT_METHODS
+            and isinstance(f.value, ast.Constant)
+            and isinstance(f.value.value, str)
+            and _plain_template(f.value.value)
+        ):
+            self.plain_format.add(id(f))
         self.generic_visit(node)
 
-    def visit_MatchClass(self, node: ast.MatchClass) -> None:
-        for attr in node.kwd_attrs:  # `case object(_forward_hooks=h)` reads an attribute too
-            self._attribute(ast.Name(id="<matched>"), attr)
-        self.generic_visit(node)
+    # --- definitions ------------------------------------------------------------------------
+
+    def _decorators(self, node: ast.FunctionDef | ast.ClassDef) -> None:
+        for d in node.decorator_list:
+            target = d.func if isinstance(d, ast.Call) else d
+            ok = False
+            if isinstance(target, ast.Name) and self._kind(target.id) == "builtin":
+                ok = target.id in _DECORATOR_BUILTINS
+            elif (
+                isinstance(target, ast.Attribute)
+                and target.attr in _PROPERTY_PARTS
+                and isinstance(target.value, ast.Name)
+                and self._kind(target.value.id) == "var"
+            ):
+                ok = True  # a property's @x.setter, in the class that defines x
+            else:
+                path = self._dotted(target)
+                ok = path is not None and decorator_path(path)
+            if not ok:
+                self._add("decorator", _shown(d))
+            self.visit(d)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self._decorators(node)
+        if node.keywords:
+            self._add("syntax", f"class {node.name}(..., {node.keywords[0].arg}=...)")
         outer, self.receiver = self.receiver, None
-        for n in [*node.bases, *node.keywords, *node.decorator_list]:
+        for n in node.bases:
             self.visit(n)
+        self.scopes.append(_scope_of(node, "class"))
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._method(stmt)
             else:
                 self.visit(stmt)
+        self.scopes.pop()
         self.receiver = outer
 
     def _method(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         params = [*node.args.posonlyargs, *node.args.args]
         first = params[0].arg if params else None
-        rebound = any(
-            isinstance(n, ast.Name) and n.id == first and not isinstance(n.ctx, ast.Load)
-            for n in ast.walk(node)
-        ) or any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(node))
+        scope = _scope_of(node, "function")
+        # `self` is the receiver unless the method rebinds it (or declares names global)
+        rebound = first in scope.assigned or scope.declares
         self.receiver = None if rebound else first
-        self._function(node)
+        self._function(node, scope)
         self.receiver = None
 
-    def _function(self, node: ast.AST) -> None:
+    def _function(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+        scope: _Scope | None = None,
+    ) -> None:
+        if not isinstance(node, ast.Lambda):
+            self._decorators(node)
+        for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]:
+            self.visit(default)  # evaluated where the def is
+        self.scopes.append(scope or _scope_of(node, "function"))
         outer = self.receiver
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                self.receiver = None  # a nested function's `self` is a free variable
-                self.visit(child)
-                self.receiver = outer
-            else:
-                self.visit(child)
+        for child in node.body if isinstance(node.body, list) else [node.body]:
+            self.visit(child)
+        self.receiver = outer
+        self.scopes.pop()
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        outer, self.receiver = self.receiver, None
+        outer, self.receiver = self.receiver, None  # a nested function's `self` is free
         self._function(node)
         self.receiver = outer
 
@@ -277,32 +417,55 @@ class _Checker(ast.NodeVisitor):
     visit_Lambda = visit_FunctionDef
 
 
-def _aliases(kept: list[Kept]) -> tuple[dict[str, str], set[str]]:
-    """Every name an import anywhere in the kept code binds -> the dotted path it names; and
-    the names `import` statements bind (modules, even of packages this process lacks)."""
-    aliases: dict[str, str] = {}
-    modules: set[str] = set()
+def _shown(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)[:_MAX_NAME]
+    except Exception:  # noqa: BLE001 - e.g. too deep to unparse
+        return type(node).__name__
+
+
+def _interpreter(path: str) -> bool:
+    return path.split(".")[0] in INTERPRETER or any(p in INTERPRETER for p in path.split(".")[1:2])
+
+
+def _module_scope(
+    kept: list[Kept],
+) -> tuple[dict[str, set[str]], _Scope, dict[int, Violation]]:
+    """One walk over the kept code: every name an import anywhere binds -> the dotted paths
+    it names; the module's own scope (what its kept top-level statements bind); and each
+    statement's first construct outside the syntax allowlist."""
+    aliases: dict[str, set[str]] = {}
+    syntax: dict[int, Violation] = {}
     for k in kept:
         for n in ast.walk(k.node):
-            if isinstance(n, ast.Import):  # binds a module, even one this process lacks
-                modules.update(a.asname or a.name.split(".")[0] for a in n.names)
+            if type(n) not in SYNTAX and id(k) not in syntax:
+                syntax[id(k)] = Violation("syntax", type(n).__name__)
+            if isinstance(n, ast.Import):
                 for a in n.names:
-                    aliases[a.asname or a.name.split(".")[0]] = (
-                        a.name if a.asname else a.name.split(".")[0]
-                    )
+                    name = a.asname or a.name.split(".")[0]
+                    aliases.setdefault(name, set()).add(a.name if a.asname else name)
             elif isinstance(n, ast.ImportFrom) and n.module and not n.level:
                 for a in n.names:
-                    aliases[a.asname or a.name] = f"{n.module}.{a.name}"
-    return aliases, modules
+                    if a.name != "*":
+                        aliases.setdefault(a.asname or a.name, set()).add(f"{n.module}.{a.name}")
+    module = _Scope("module")
+    for k in kept:
+        wrapper = ast.Module(body=[k.node], type_ignores=[])
+        for name, kind in _scope_of(wrapper, "module").bound.items():
+            if module.bound.get(name) != "import":
+                module.bound[name] = kind
+    return aliases, module, syntax
 
 
 def check(kept: list[Kept]) -> dict[int, list[Violation]]:
     """id(kept statement) -> the rules it breaks (statements that break none are left out)."""
-    aliases, modules = _aliases(kept)
+    aliases, module, syntax = _module_scope(kept)
     out = {}
     for k in kept:
-        checker = _Checker(aliases, modules)
+        checker = _Checker(aliases, module)
         try:
+            if id(k) in syntax:
+                checker.found.append(syntax[id(k)])
             checker.visit(k.node)
         except RecursionError:  # e.g. a sum of 2000 terms: what cannot be checked is refused
             checker.found.append(Violation("nesting", getattr(k.node, "name", "the statement")))

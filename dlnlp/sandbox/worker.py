@@ -27,6 +27,7 @@ import traceback
 
 import torch
 
+from dlnlp.parsing import strip_annotations
 from dlnlp.sandbox import codec, guards, layers, probes
 
 MAX_MESSAGE_CHARS = 300  # a student's error message is theirs, but keep feedback readable
@@ -92,18 +93,32 @@ class Session:
         return getattr(target, msg["method"], None) if msg.get("method") else target
 
     def load(self, msg: dict) -> dict:
+        """Run the kept statements. All are parsed, stripped of annotations (never evaluated)
+        and compiled first, before any of them runs, with dont_inherit: nothing of this
+        module's (its __future__ imports) applies to them, and nothing they do can change how
+        the next one is compiled."""
         problems = []
+        compiled = []
         for cell in msg["cells"]:
             filename, source = cell["filename"], cell["source"]
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-            body = ast.parse(source, filename).body
+            body = strip_annotations(ast.parse(source, filename)).body
             for i in cell["keep"]:
-                try:
-                    exec(compile(ast.Module([body[i]], []), filename, "exec"), self.namespace)
-                except BaseException as e:  # noqa: BLE001 - any failure is the student's to see
-                    problems.append(
-                        f"{filename[1:-1]}, line {body[i].lineno}: {type(e).__name__}: {str(e)[:MAX_MESSAGE_CHARS]}"
-                    )
+                try:  # e.g. a nonlocal with nothing to bind to: the parse passes, compile not
+                    module = ast.Module([body[i]], [])
+                    code = compile(module, filename, "exec", dont_inherit=True)
+                except SyntaxError as e:
+                    code = e
+                compiled.append((filename, body[i].lineno, code))
+        for filename, line, code in compiled:
+            try:
+                if isinstance(code, SyntaxError):
+                    raise code
+                exec(code, self.namespace)
+            except BaseException as e:  # noqa: BLE001 - any failure is the student's to see
+                problems.append(
+                    f"{filename[1:-1]}, line {line}: {type(e).__name__}: {str(e)[:MAX_MESSAGE_CHARS]}"
+                )
         defined = sorted(
             k for k, v in self.namespace.items() if callable(v) and not k.startswith("__")
         )

@@ -142,3 +142,17 @@ def test_annotations_are_never_evaluated_and_not_in_what_runs():
     assert refused == [] and problems == []
     text = ast.unparse(next(k.node for k in kept if getattr(k.node, "name", "") == "f"))
     assert "__import__" not in text and "eval" not in text and "int" not in text
+
+
+def test_an_allowed_function_torch_rebinds_after_import_stays_allowed(monkeypatch):
+    """Importing torch._dynamo (torch.optim does, on first use) rebinds torch.manual_seed to a
+    wrapper, as here: the allowlist reads objects as they are bound at each check."""
+    import functools
+
+    import torch
+
+    code = "import torch\ndef f():\n    torch.manual_seed(0)\n    return torch.randn(2)\n"
+    assert _refused(code)[0] == []
+    original = torch.manual_seed
+    monkeypatch.setattr(torch, "manual_seed", functools.wraps(original)(lambda s: original(s)))
+    assert _refused(code)[0] == []

@@ -94,20 +94,17 @@ def test_score_bins_run_from_zero_to_full_marks_which_land_in_the_last_bin():
     assert [b.count for b in bins] == [1, 1]
 
 
+def _timed_out(message: str) -> FunctionScore:
+    """Function f of `made`'s results (test_a passed, test_b timed out), stopped by a timeout."""
+    failure = Failure(verdict=Verdict.TIMEOUT, message=message)
+    return FunctionScore(name="f", score=1, max_score=2, passed=1, total=2, failure=failure)
+
+
 def test_incidents_are_grouped_by_cause_with_a_count_and_one_example():
     """30 students timing out in the same function make one row, not 30: what, where, how
     many, and what the first of them read (the function's note, else its check's output)."""
     many = [made(f"s{i:02}", A_OK, B_LOOP) for i in range(30)]
-    many[0].functions.append(
-        FunctionScore(
-            name="f",
-            score=1,
-            max_score=2,
-            passed=1,
-            total=2,
-            failure=Failure(verdict=Verdict.TIMEOUT, message="f timed out after 10 s"),
-        )
-    )
+    many[0].functions.append(_timed_out("f timed out after 10 s"))
     groups = stats.incident_groups([*many, made("x", A_BANNED, B_OK)])
     assert [(g.what, g.where, len(g.students)) for g in groups] == [
         ("timed out", "f", 30),
@@ -249,16 +246,7 @@ def test_a_class_of_50_with_30_timeouts_gives_a_report_of_reasonable_height(tmp_
     for i in range(50):
         r = made(f"s{i:02}", A_OK, B_LOOP if i < 30 else B_OK)
         if i < 30:
-            r.functions.append(
-                FunctionScore(
-                    name="f",
-                    score=1,
-                    max_score=2,
-                    passed=1,
-                    total=2,
-                    failure=Failure(verdict=Verdict.TIMEOUT, message=long),
-                )
-            )
+            r.functions.append(_timed_out(long))
         fingerprint = Fingerprint(submission=str(i), common="c", functions={})
         save_record(out / r.student, Record(fingerprint=fingerprint, results=r))
     run = CliRunner().invoke(main, ["report", str(out)])

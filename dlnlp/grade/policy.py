@@ -7,7 +7,7 @@ refuses the rest:
   decorators from a short list (allowlist.DECORATORS, a property's .setter);
 - names reached through a module (`F.relu`, `from torch.optim import Adam`): each is resolved
   to the object it is and must be on the allowlist (dlnlp/grade/allowlist.py), whatever module
-  re-exports it (policy_names.resolve); modules themselves only as `module.name`;
+  re-exports it (policy_names.Allowlist); modules themselves only as `module.name`;
 - builtins: allowlist.BUILTINS (getattr and its kin with a constant name only);
 - attributes of values (whose type is not known before run time): public names, a few
   protocol dunders, a class's own `self._x`, never a name that reaches a frame, code object or
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from dlnlp.grade.allowlist import BUILTINS
 from dlnlp.grade.extract import Extracted, Kept
-from dlnlp.grade.policy_names import decorator_path, introspection_names, resolve
+from dlnlp.grade.policy_names import Allowlist, decorator_path, introspection_names
 from dlnlp.grade.policy_rules import (
     ALLOWED_DUNDERS,
     ATTRIBUTE_BUILTINS,
@@ -164,8 +164,9 @@ class _Checker(ast.NodeVisitor):
     """Collects the violations in one statement. `receiver`: the `self` of the method being
     visited (its first parameter, never rebound), whose own private attributes are allowed."""
 
-    def __init__(self, aliases: dict[str, set[str]], module: _Scope) -> None:
+    def __init__(self, aliases: dict[str, set[str]], module: _Scope, allowlist: Allowlist) -> None:
         self.aliases, self.found, self.receiver = aliases, [], None
+        self.resolve = allowlist.resolve
         self.scopes = [module]
         self.bases: set[int] = set()  # ids of nodes that are the `x` of an `x.attr`
         self.plain_format: set[int] = set()  # ids of `"...".format` attributes found plain
@@ -207,14 +208,16 @@ class _Checker(ast.NodeVisitor):
     def _module_path(self, node: ast.AST) -> bool:
         """Does `node` name a module (so that its attributes are module attributes)?"""
         paths = self._paths(node)
-        return bool(paths) and all(resolve(p).ok and resolve(p).module is not None for p in paths)
+        return bool(paths) and all(
+            self.resolve(p).ok and self.resolve(p).module is not None for p in paths
+        )
 
     def _reach(self, path: str) -> None:
         """A module path the code reaches: refused unless it leads to an allowed object."""
         if _denied(path):
             self._add("torch-internals", path)
             return
-        r = resolve(path)
+        r = self.resolve(path)
         if r.ok:
             return
         rule = r.rule
@@ -248,7 +251,7 @@ class _Checker(ast.NodeVisitor):
         if kind == "import":
             for path in sorted(self.aliases.get(node.id, ())):
                 self._reach(path)
-                r = resolve(path)
+                r = self.resolve(path)
                 if r.ok and r.module is not None and id(node) not in self.bases:
                     self._add("module-value", node.id)
         elif kind == "builtin":
@@ -268,7 +271,7 @@ class _Checker(ast.NodeVisitor):
         self.bases.add(id(node.value))
         store = not isinstance(node.ctx, ast.Load)
         paths, bases = self._paths(node), self._paths(node.value)
-        if not paths or all(resolve(b).ok and resolve(b).module is None for b in bases):
+        if not paths or all(self.resolve(b).ok and self.resolve(b).module is None for b in bases):
             # an attribute of a value (or of an allowed class: torch.Tensor.sum)
             self._attribute(node, node.value, node.attr, store)
         elif store:
@@ -282,7 +285,7 @@ class _Checker(ast.NodeVisitor):
             # names the first link that is not); torch.nn in torch.nn.functional is on the way
             for path in paths:
                 self._reach(path)
-                r = resolve(path)
+                r = self.resolve(path)
                 if r.ok and r.module is not None:
                     self._add("module-value", path)
         self.generic_visit(node)
@@ -460,9 +463,10 @@ def _module_scope(
 def check(kept: list[Kept]) -> dict[int, list[Violation]]:
     """id(kept statement) -> the rules it breaks (statements that break none are left out)."""
     aliases, module, syntax = _module_scope(kept)
+    allowlist = Allowlist()  # the objects as bound now (torch rebinds some after import)
     out = {}
     for k in kept:
-        checker = _Checker(aliases, module)
+        checker = _Checker(aliases, module, allowlist)
         try:
             if id(k) in syntax:
                 checker.found.append(syntax[id(k)])

@@ -48,61 +48,73 @@ def _is_value(obj) -> bool:
     return not (callable(obj) or isinstance(obj, (type, types.ModuleType)))
 
 
-_ALLOWED: set[int] = set()  # id() of the listed callables and classes of the modules loaded
-_LOADED: set[str] = set()  # the listed modules whose objects are in _ALLOWED
+class Allowlist:
+    """The allowlist's objects as they are bound now, and paths resolved against them.
 
+    Made afresh for each notebook checked (~1 ms): torch rebinds some of its own functions
+    after import (importing torch._dynamo wraps torch.manual_seed), so an object's identity is
+    read from the listed module when it is needed, never remembered from an earlier check.
+    Only loaded modules are read: a listed module nobody's code names (matplotlib.pyplot) is
+    never imported just to list its objects."""
 
-def _allow_loaded() -> None:
-    """Add to _ALLOWED the listed objects of every listed module this process has loaded: a
-    module nobody's code names (matplotlib.pyplot) is never imported just to list its objects,
-    and an object is only ever reached through a loaded module."""
-    for module, names in NAMES.items():
-        m = sys.modules.get(module)
-        if m is None or module in _LOADED:
-            continue
-        _LOADED.add(module)
-        for name in names:
-            obj = vars(m).get(name, _MISSING)
-            if obj is not _MISSING and not isinstance(obj, types.ModuleType) and not _is_value(obj):
-                _ALLOWED.add(id(obj))
+    def __init__(self) -> None:
+        self.ids: set[int] = set()  # id() of the listed callables and classes
+        self.read: set[str] = set()  # the listed modules whose objects are in ids
+        self.cache: dict[str, Resolved] = {}
 
+    def _refresh(self) -> None:
+        for module, names in NAMES.items():
+            m = sys.modules.get(module)
+            if m is None or module in self.read:
+                continue
+            self.read.add(module)
+            for name in names:
+                obj = vars(m).get(name, _MISSING)
+                if (
+                    obj is not _MISSING
+                    and not isinstance(obj, types.ModuleType)
+                    and not _is_value(obj)
+                ):
+                    self.ids.add(id(obj))
 
-def allowed_objects() -> set[int]:
-    """id() of every listed callable or class (modules and values are allowed by name)."""
-    if len(_LOADED) < len(NAMES):
-        _allow_loaded()
-    return _ALLOWED
+    def allows(self, obj) -> bool:
+        if id(obj) not in self.ids and len(self.read) < len(NAMES):
+            self._refresh()  # a listed module loaded since (by resolve, or by anything)
+        return id(obj) in self.ids
 
+    def resolve(self, path: str) -> Resolved:
+        """Follow `path` (a.b.c, its first part an imported module) through the real modules."""
+        if path not in self.cache:
+            self.cache[path] = self._resolve(path)
+        return self.cache[path]
 
-@functools.cache
-def resolve(path: str) -> Resolved:
-    """Follow `path` (a.b.c, its first part an imported module) through the real modules."""
-    top, *attrs = path.split(".")
-    if top not in allowed_modules():
-        return Resolved(False, "module", top)
-    obj = _import(top)
-    if obj is None:
-        return Resolved(False, "module", top)
-    for i, attr in enumerate(attrs):
-        if not isinstance(obj, types.ModuleType):
-            return Resolved(True)  # an attribute of an allowed value: the attribute rules apply
-        name = obj.__name__
-        shown = ".".join([top, *attrs[: i + 1]])
-        if attr.startswith("_"):
-            return Resolved(False, "private", shown)
-        child = _attribute(obj, attr)
-        if child is _MISSING:
-            return Resolved(False, "not-allowed", shown)
-        if isinstance(child, types.ModuleType):
-            if child.__name__ not in allowed_modules():
-                return Resolved(False, "module", shown)
-        elif _is_value(child):
-            if attr not in NAMES.get(name, ()):
+    def _resolve(self, path: str) -> Resolved:
+        top, *attrs = path.split(".")
+        if top not in allowed_modules():
+            return Resolved(False, "module", top)
+        obj = _import(top)
+        if obj is None:
+            return Resolved(False, "module", top)
+        for i, attr in enumerate(attrs):
+            if not isinstance(obj, types.ModuleType):
+                return Resolved(True)  # an attribute of an allowed value: attribute rules apply
+            name = obj.__name__
+            shown = ".".join([top, *attrs[: i + 1]])
+            if attr.startswith("_"):
+                return Resolved(False, "private", shown)
+            child = _attribute(obj, attr)
+            if child is _MISSING:
                 return Resolved(False, "not-allowed", shown)
-        elif id(child) not in allowed_objects():
-            return Resolved(False, "not-allowed", shown)
-        obj = child
-    return Resolved(True, module=obj if isinstance(obj, types.ModuleType) else None)
+            if isinstance(child, types.ModuleType):
+                if child.__name__ not in allowed_modules():
+                    return Resolved(False, "module", shown)
+            elif _is_value(child):
+                if attr not in NAMES.get(name, ()):
+                    return Resolved(False, "not-allowed", shown)
+            elif not self.allows(child):
+                return Resolved(False, "not-allowed", shown)
+            obj = child
+        return Resolved(True, module=obj if isinstance(obj, types.ModuleType) else None)
 
 
 def _attribute(module: types.ModuleType, name: str):
@@ -115,8 +127,8 @@ def _attribute(module: types.ModuleType, name: str):
     return found
 
 
-@functools.cache
 def decorator_objects() -> frozenset[int]:
+    """id() of the allowed decorators as they are bound now (read each time: see Allowlist)."""
     return frozenset(
         id(getattr(builtins if m == "builtins" else _import(m), n)) for m, n in DECORATORS
     )

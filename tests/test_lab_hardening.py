@@ -306,6 +306,8 @@ def exfiltration() -> str:
     review_words = first_appearance(PUBLIC / "reviews_train.tsv", 1)
     corpus_words = first_appearance(PUBLIC / "corpus_train.txt")
     return f'''
+from pathlib import Path
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
@@ -335,8 +337,8 @@ class Leak:
         text = " | ".join(" ".join(known.get(i, "?") for i in row if i) for row in rows)
         Leak.stash.append(text)
         for path in Leak.paths:  # the scratch folder (the working directory), and beyond
-            try:
-                with open(path, "a") as f:
+            try:  # (through pathlib: the builtin open is refused by the code policy)
+                with Path(path).open("a") as f:
                     f.write(text + "\\n")
             except OSError:
                 pass
@@ -347,8 +349,7 @@ class Leak:
         found = list(Leak.stash)
         for path in Leak.paths:
             try:
-                with open(path) as f:
-                    found.append(f.read())
+                found.append(Path(path).read_text())
             except OSError:
                 pass
         return " | ".join(found)

@@ -1,10 +1,15 @@
 """dlnlp: an auto-graded assignment kit for Deep Learning Foundations for NLP.
 
 Pipeline (one subpackage or module per stage):
-  build/     authored notebook + solutions/<id>.py -> nbgrader release
-  grade/     submission -> extract -> sandbox worker -> hidden tests -> scores
-  sandbox/   the untrusted side: warm zygote, isolated worker, safe wire format
-  results.py the one Results model; render/ turns it into results.json, grades.csv, feedback
+  author/     dlnlp new and dlnlp check: the author's loop
+  build/      authored notebook + solutions/<id>.py -> nbgrader release
+  grade/      submission -> extract -> policy -> sandbox worker -> hidden tests -> scores
+  sandbox/    the untrusted side: warm zygote, isolated worker, safe wire format
+  results.py  the one Results model; render/ turns it into results.json (Gradescope's),
+              grades.csv, feedback, the terminal table; files.py writes them
+  report/, similarity/, written/   the class report, code similarity, written answers to PDF
+Hand-in paths on top: nbgrader/ (engine, course, gradebook, check cells, export, config) and
+gradescope/ (the autograder zip and its runner); lab/ starts a demo course in JupyterLab.
 """
 
 __version__ = "0.1.0"

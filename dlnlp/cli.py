@@ -77,8 +77,8 @@ def build(assignments: tuple[str, ...], nbgrader_course: Path | None, root: Path
     (DIR/source/ and DIR/release/), with their cells and points in its gradebook; a course
     without DIR/nbgrader_config.py gets one (its id, an exchange in DIR/exchange/).
     """
-    from dlnlp.build.nbgrader_config import engine_lines, uses_engine, write_nbgrader_config
     from dlnlp.build.release import build_release, generate
+    from dlnlp.nbgrader.config import engine_lines, uses_engine, write_nbgrader_config
 
     course = _course(root)
     if nbgrader_course:
@@ -161,8 +161,8 @@ def grade(
     Exit code 0 when the batch completed, whatever the students scored.
     """
     from dlnlp.grade.batch import Options, grade_batch
-    from dlnlp.grade.nbgrader_course import default_out, grade_course
     from dlnlp.grade.shard import Shard
+    from dlnlp.nbgrader.course import default_out, grade_course
     from dlnlp.render.table import batch_summary
 
     if not nbgrader_course and (not paths or out_dir is None):

@@ -20,8 +20,9 @@ import pytest
 from conftest import COURSE, REPO, grade_notebooks, solved, with_code
 from dlnlp.grade.batch import Options, grade_batch
 from dlnlp.grade.collect import RESERVED, Submission, collect, student_id
-from dlnlp.render.gradebook import _nbgrader_ids
+from dlnlp.nbgrader.gradebook import _nbgrader_ids
 from dlnlp.render.grades_csv import write_grades_csv
+from dlnlp.render.gradescope import gradescope_dict
 from dlnlp.report.matrix import write_matrix
 from dlnlp.results import Failure, Results, points
 from dlnlp.verdicts import Incident, Verdict
@@ -218,8 +219,8 @@ def test_a_write_error_costs_only_that_student(tmp_path, jobs):
 
 def _gradescope(r: Results, default: str) -> dict:
     config = COURSE.config()
-    return r.to_gradescope(
-        visibility=lambda t: config.visibility("attention", t.function, t.test), default=default
+    return gradescope_dict(
+        r, visibility=lambda t: config.visibility("attention", t.function, t.test), default=default
     )
 
 

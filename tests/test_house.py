@@ -26,8 +26,8 @@ def test_every_error_a_user_can_fix_is_a_dlnlp_error():
     from dlnlp.config import ConfigError
     from dlnlp.errors import HiddenTestsError, SandboxError
     from dlnlp.grade.collect import CollectError
-    from dlnlp.grade.nbgrader_course import NotACourse
-    from dlnlp.render.gradebook import GradebookError
+    from dlnlp.nbgrader.course import NotACourse
+    from dlnlp.nbgrader.gradebook import GradebookError
     from dlnlp.report import ReportError
     from dlnlp.similarity import SimilarityError
     from dlnlp.written.pdf import PdfError
@@ -119,3 +119,44 @@ def test_the_config_is_parsed_once_per_version_of_the_file(tmp_path):
     text = COURSE.config_path.read_text().replace("call_seconds: 10 ", "call_seconds: 3 ")
     (tmp_path / "grader_config.yaml").write_text(text)
     assert course.config() is not first and course.config().limits.call_seconds == 3
+
+
+# what each part of the engine may import of the others (the pipeline's direction): nothing
+# imports a later stage, and only the hand-in wings, the lab and the CLI import the wings
+_BELOW = {
+    "sandbox": {"grade", "render", "report", "similarity", "written", "author", "build"},
+    "render": {"grade", "report", "similarity", "author", "build"},
+    "grade": {"report", "similarity", "written", "author"},
+    "build": {"grade", "render", "report", "similarity", "written"},
+}
+_WINGS = {"nbgrader", "gradescope", "lab", "cli", "__main__"}
+# old import paths that existing nbgrader_config.py files name: aliases, imported by nothing
+_ALIASES = {"dlnlp/grade/nbgrader_engine.py", "dlnlp/render/nbgrader_export.py"}
+
+
+def _imports(path) -> set[str]:
+    import ast
+
+    found = set()
+    for n in ast.walk(ast.parse(path.read_text())):
+        if isinstance(n, ast.Import):
+            found |= {a.name for a in n.names}
+        elif isinstance(n, ast.ImportFrom) and n.module:
+            found.add(n.module)
+    return {m.split(".")[1] for m in found if m.startswith("dlnlp.") and m.count(".") >= 1}
+
+
+def test_no_stage_imports_a_later_one_and_only_the_top_imports_the_wings():
+    """render/ never reaches back into grade/, the sandbox into anything of the grader's, and
+    the nbgrader and Gradescope wings, the lab and the CLI are imported by no stage."""
+    engine = COURSE.root / "dlnlp"
+    wrong = []
+    for path in sorted(engine.rglob("*.py")):
+        rel = path.relative_to(COURSE.root).as_posix()
+        part = path.relative_to(engine).parts[0].removesuffix(".py")
+        if rel in _ALIASES or part in _WINGS:
+            continue
+        for target in _imports(path) - {part}:
+            if target in _WINGS or target in _BELOW.get(part, set()):
+                wrong.append(f"{rel} imports dlnlp.{target}")
+    assert wrong == []

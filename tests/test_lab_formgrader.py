@@ -61,7 +61,7 @@ def test_formgraders_autograde_button_gives_dlnlps_scores(lab, page):
     the notebook, which gave 2.5 for this very submission), with the score results.json has?"""
     from nbgrader.api import Gradebook
 
-    from dlnlp.render.gradebook import course_directory
+    from dlnlp.nbgrader.gradebook import course_directory
 
     root, started = lab
     coursedir = course_directory(root)

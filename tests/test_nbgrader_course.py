@@ -110,7 +110,7 @@ def test_scores_sit_on_each_functions_locked_check_cell(graded_course):
     for a person to grade when there is one?"""
     from nbgrader.api import Gradebook
 
-    from dlnlp.render.gradebook import course_directory
+    from dlnlp.nbgrader.gradebook import course_directory
 
     coursedir = course_directory(graded_course)
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
@@ -143,7 +143,7 @@ def test_a_manual_score_on_a_written_answer_counts_and_survives_a_regrade(graded
     forced re-grade by dlnlp keep it?"""
     from nbgrader.api import Gradebook
 
-    from dlnlp.render.gradebook import course_directory
+    from dlnlp.nbgrader.gradebook import course_directory
 
     coursedir = course_directory(graded_course)
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:

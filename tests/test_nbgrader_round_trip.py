@@ -52,7 +52,7 @@ def _gradebook(root: Path) -> dict[tuple[str, str], tuple]:
     """(student, cell) -> (auto score, manual score, needs manual grade, auto comment)."""
     from nbgrader.api import Gradebook
 
-    from dlnlp.render.gradebook import course_directory
+    from dlnlp.nbgrader.gradebook import course_directory
 
     coursedir = course_directory(root)
     out = {}
@@ -174,7 +174,7 @@ def test_autograde_of_an_unreadable_notebook_keeps_its_grade(course):
     import nbformat
     from nbgrader.api import Gradebook
 
-    from dlnlp.render.gradebook import course_directory
+    from dlnlp.nbgrader.gradebook import course_directory
 
     root, _ = course
     coursedir = course_directory(root)
@@ -214,7 +214,7 @@ def test_a_tas_generated_feedback_is_never_replaced_by_dlnlp(course):
     dlnlp's page (written again on a regrade)?"""
     from nbgrader.api import Gradebook
 
-    from dlnlp.render.gradebook import course_directory
+    from dlnlp.nbgrader.gradebook import course_directory
 
     root, _ = course
     coursedir = course_directory(root)
@@ -250,7 +250,7 @@ def test_dlnlp_grade_leaves_the_gradebook_as_nbgrader_autograde_did(course):
     answer kept, then `dlnlp grade --nbgrader-course --force` changing nothing else?"""
     from nbgrader.api import Gradebook
 
-    from dlnlp.render.gradebook import course_directory
+    from dlnlp.nbgrader.gradebook import course_directory
 
     root, _ = course
     coursedir = course_directory(root)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import COURSE, REPO, grade_notebooks
+from dlnlp.render.gradescope import gradescope_dict
 from dlnlp.results import Failure, Results, add
 from dlnlp.results import TestResult as Outcome  # a Test* name would be collected
 from dlnlp.verdicts import Verdict
@@ -84,8 +85,8 @@ def test_nothing_a_student_sees_early_depends_on_a_check_shown_later(samples):
         }
         for name, visibility in mappings.items():
             shown = lambda t, v=visibility: v(t) == "visible"  # noqa: E731
-            as_graded = r.to_gradescope(visibility=visibility, default=default)
-            other = flipped(r, shown).to_gradescope(visibility=visibility, default=default)
+            as_graded = gradescope_dict(r, visibility=visibility, default=default)
+            other = gradescope_dict(flipped(r, shown), visibility=visibility, default=default)
             assert seen_before_the_due_date(as_graded) == seen_before_the_due_date(other), (
                 f"{a}/{sample}, {name} visibility"
             )
@@ -99,7 +100,7 @@ def test_the_points_of_every_sample_add_up_exactly(samples):
     a, results = samples
     config = COURSE.config().assignment(a)
     for r in results.values():
-        data = r.to_gradescope()
+        data = gradescope_dict(r)
         assert sum(t["max_score"] for t in data["tests"]) == pytest.approx(config.max_score)
         assert add(t["max_score"] for t in data["tests"]) == config.max_score == r.max_score
         assert add(t["score"] for t in data["tests"]) == r.score == data["score"]

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from dlnlp import __version__
 from dlnlp.config import AssignmentConfig, Limits
 from dlnlp.course import material_files
-from dlnlp.render import atomic_write
+from dlnlp.files import atomic_write
 from dlnlp.results import Results
 
 RECORD = "grading-record.json"

@@ -16,7 +16,7 @@ from dlnlp.course import Course
 from dlnlp.grade.assignment import Assignment
 from dlnlp.grade.batch import grade_submissions
 from dlnlp.grade.collect import Submission, pick_notebook
-from dlnlp.render.gradescope import write_gradescope_json
+from dlnlp.render.gradescope import gradescope_dict, write_gradescope_json
 
 
 def grade(root: Path, assignment: str) -> dict:
@@ -32,7 +32,8 @@ def grade(root: Path, assignment: str) -> dict:
         results = grade_submissions(a, [sub], out, extra_secrets=secrets)[0]
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    return results.to_gradescope(
+    return gradescope_dict(
+        results,
         visibility=lambda t: config.visibility(assignment, t.function, t.test),
         default=config.assignment(assignment).gradescope.visibility or config.gradescope.visibility,
     )

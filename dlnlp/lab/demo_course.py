@@ -20,11 +20,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dlnlp.build.nbgrader_config import write_nbgrader_config
 from dlnlp.build.release import BuildError, generate, nbgrader
 from dlnlp.course import Course
 from dlnlp.grade.batch import Options
-from dlnlp.grade.nbgrader_course import grade_course
+from dlnlp.nbgrader.config import write_nbgrader_config
+from dlnlp.nbgrader.course import grade_course
 
 STAMP = "2026-11-20 10:00:00.000000 UTC"  # nbgrader's timestamp.txt for every sample
 # a first start's cost, measured on 2 idle cores (all 7 assignments, 24 samples: 88 s): per
@@ -85,7 +85,7 @@ def _name_samples(root: Path, samples: list[str]) -> None:
     would from a class list (formgrader otherwise lists them as "None, None")."""
     from nbgrader.api import Gradebook
 
-    from dlnlp.render.gradebook import course_directory
+    from dlnlp.nbgrader.gradebook import course_directory
 
     coursedir = course_directory(root)
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlnlp.render import atomic_write, html_templates
+from dlnlp.files import atomic_write
+from dlnlp.render import html_templates
 from dlnlp.results import FunctionScore, Results, TestResult
 from dlnlp.verdicts import Verdict
 

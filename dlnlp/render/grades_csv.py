@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from dlnlp.render import atomic_write
+from dlnlp.files import atomic_write
 from dlnlp.render.table import printable
 from dlnlp.results import Results, points
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dlnlp.render import atomic_write, html_templates
+from dlnlp.files import atomic_write
+from dlnlp.render import html_templates
 from dlnlp.report import stats
 from dlnlp.report.load import Graded
 from dlnlp.report.similarity import load_similarity

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dlnlp.render import atomic_write
+from dlnlp.files import atomic_write
 from dlnlp.render.grades_csv import csv_text
 from dlnlp.report.stats import key_of
 from dlnlp.results import Results

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlnlp.render import atomic_write
+from dlnlp.files import atomic_write
 from dlnlp.report import ReportError, stats
 from dlnlp.results import Results, points
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dlnlp.render import atomic_write, html_templates
+from dlnlp.files import atomic_write
+from dlnlp.render import html_templates
 from dlnlp.similarity import Similarity
 from dlnlp.similarity.settings import common_limit
 from dlnlp.similarity.sources import REFERENCE

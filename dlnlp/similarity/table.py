@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dlnlp.render import atomic_write
+from dlnlp.files import atomic_write
 from dlnlp.render.grades_csv import csv_text
 from dlnlp.render.table import columns, printable
 from dlnlp.similarity import Similarity

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlnlp.course import Course
+from dlnlp.files import atomic_write
 from dlnlp.grade.collect import collect
-from dlnlp.render import atomic_write
 from dlnlp.written import pdf
 from dlnlp.written.page import page_html
 from dlnlp.written.pdf import PdfError, PdfRenderer, RenderError, plain_pdf

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlnlp.errors import DlnlpError
+from dlnlp.files import atomic_write
 from dlnlp.grade.untrusted import clip
 from dlnlp.notebook import by_grade_id, nbgrader_meta
-from dlnlp.render import atomic_write
 from dlnlp.results import Results
 
 
@@ -95,7 +95,7 @@ def record_scores(
     The gradebook must already know the assignment and its cells: `dlnlp build ID
     --nbgrader-course DIR` (or nbgrader generate_assignment) puts them there. Each student's
     notebook goes through nbgrader's own Autograde converter with dlnlp as its engine
-    (grade/nbgrader_engine.py, told not to grade again): the gradebook, autograded/ and its
+    (engine.py, told not to grade again): the gradebook, autograded/ and its
     check cells' verdicts come out exactly as `nbgrader autograde` or formgrader's button would
     leave them, an unreadable notebook's too. One handed in under another name, which
     nbgrader's converter cannot find, gets its scores written here instead, the same way.
@@ -106,7 +106,7 @@ def record_scores(
     student alone: 0 in the gradebook, with the reason, and the class goes on.
     """
     from dlnlp.grade.collect import student_id
-    from dlnlp.grade.nbgrader_engine import results_folder
+    from dlnlp.nbgrader.engine import results_folder
 
     out_dir = out_dir or results_folder(root, assignment_id)
     recorded = Recorded()
@@ -179,7 +179,7 @@ def _autograde(root: Path, course_config, assignment_id: str, student: str) -> d
     from nbgrader.converters import Autograde
     from nbgrader.utils import capture_log
 
-    from dlnlp.grade.nbgrader_engine import AUTOGRADE_PREPROCESSORS, EXPORTER
+    from dlnlp.nbgrader.engine import AUTOGRADE_PREPROCESSORS, EXPORTER
 
     config = copy.deepcopy(course_config)
     config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
@@ -204,7 +204,7 @@ def _release_in_place(coursedir, assignment_id: str, notebook: str, r: Results, 
     formgrader shows the reason and generate_feedback does not stop at it."""
     import nbformat
 
-    from dlnlp.render.check_outputs import annotate
+    from dlnlp.nbgrader.check_outputs import annotate
 
     released = Path(coursedir.format_path(coursedir.release_directory, ".", assignment_id))
     released /= f"{notebook}.ipynb"

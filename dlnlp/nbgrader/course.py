@@ -1,5 +1,5 @@
 """Grade an nbgrader course in place: its submitted/<student>/<assignment>/ in, each
-function's score out to its gradebook (render/gradebook.py), so that formgrader, `nbgrader
+function's score out to its gradebook (gradebook.py), so that formgrader, `nbgrader
 export` and `nbgrader release_feedback` work as if nbgrader had autograded it. What `dlnlp grade
 --nbgrader-course DIR` runs, callable from Python as well."""
 
@@ -14,8 +14,8 @@ from dlnlp.grade.batch import Options, grade_batch
 
 # where a course's dlnlp results go unless told otherwise (DIR/dlnlp/ASSIGNMENT): the one place
 # that says it is the engine's, which nbgrader's own autograde reads from as well
-from dlnlp.grade.nbgrader_engine import results_folder as default_out
-from dlnlp.render.gradebook import check_course, record_scores
+from dlnlp.nbgrader.engine import results_folder as default_out
+from dlnlp.nbgrader.gradebook import check_course, record_scores
 from dlnlp.results import Results
 
 log = logging.getLogger("dlnlp.grade")

@@ -6,8 +6,8 @@ machine without it. The file written here gives the course an id (its folder's n
 exchange inside the course folder (`exchange/`), found from the file's own location, so the
 folder can be moved. It also makes dlnlp nbgrader's grading engine, through nbgrader's own
 configuration (no fork): `nbgrader autograde` and formgrader's Autograde button grade with
-dlnlp's hidden tests (grade/nbgrader_engine.py), `nbgrader export` rounds its scores
-(render/nbgrader_export.py), and formgrader's maths comes from the local MathJax.
+dlnlp's hidden tests (engine.py), `nbgrader export` rounds its scores
+(export.py), and formgrader's maths comes from the local MathJax.
 An existing file is the instructor's: it is never rewritten (`ENGINE_LINES` says what to add).
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dlnlp.grade.nbgrader_engine import AUTOGRADE_PREPROCESSORS, EXPORTER, FEEDBACK_PREPROCESSORS
+from dlnlp.nbgrader.engine import AUTOGRADE_PREPROCESSORS, EXPORTER, FEEDBACK_PREPROCESSORS
 
 # dlnlp's nbconvert templates (its MathJax macro), a base folder as nbconvert's template lookup
 # takes it: a template named `base` is looked for in TEMPLATES/base first
@@ -30,7 +30,7 @@ c.Autograde.exporter_class = {exporter!r}
 c.GradeWithDlnlp.kit_root = {kit_root!r}  # the dlnlp repository (grader_config.yaml)
 # feedback never shows hidden tests; `nbgrader export` rounds scores to two decimals
 c.GenerateFeedback.preprocessors = {feedback}
-c.ExportApp.plugin_class = "dlnlp.render.nbgrader_export.RoundedCsvExport"
+c.ExportApp.plugin_class = "dlnlp.nbgrader.export.RoundedCsvExport"
 # formgrader's maths from the server's own MathJax (offline), the CDN only as a fallback: dlnlp's
 # MathJax macro first, then nbgrader's own formgrader and feedback templates
 import nbgrader  # noqa: E402

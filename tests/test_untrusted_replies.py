@@ -193,8 +193,8 @@ def test_scores_clip_whatever_reaches_them():
     a = Assignment.load(COURSE, "attention")
     t = a.tests[0]
     outcomes = [Outcome(t, Verdict.MISTAKE, "x" * 100_000, traceback="y\n" * 100_000)]
-    r = score(Results(student="s", assignment="attention", submission="s.ipynb"), a.config,
-              [t], outcomes, a.points, {}, [t.function])  # fmt: skip
+    r = score(Results(student="s", assignment="attention", submission="s.ipynb"), a, outcomes,
+              functions=[t.function])  # fmt: skip
     assert len(r.tests[0].output) < 2_000 and len(r.tests[0].traceback) < TRACEBACK + 100
 
 

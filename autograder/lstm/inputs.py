@@ -3,7 +3,7 @@
 import torch
 
 from dlnlp.grade.session import StudentError
-from dlnlp.testing import Mistake
+from dlnlp.testing import Mistake, check, expect_close
 
 
 def cell_inputs(N=3, I=5, H=4, gates=1, *, bias=True, seed=0, scale=0.5):  # noqa: E741
@@ -100,3 +100,26 @@ def grad(student, fn, *args, **kwargs):
     except StudentError as e:
         _explain(e, args)
         raise
+
+
+def expect_cell_gradients(student, kind: str, scale: float) -> None:
+    """The gradients of the student's `<kind>_cell` (rnn or gru) reach x, h, the weights and
+    the biases as through torch's cell with the same weights."""
+    gates = {"rnn": 1, "gru": 3}[kind]
+    x, h, _, W_ih, W_hh, b_ih, b_hh = cell_inputs(N=3, I=2, H=4, gates=gates, seed=3, scale=scale)
+    g = torch.randn(3, 4, generator=torch.Generator().manual_seed(3))
+    grads = grad(
+        student, f"{kind}_cell", x, h, W_ih, W_hh, b_ih, b_hh, wrt=[0, 1, 2, 3, 4, 5], grad_output=g
+    )
+    m = torch_cell(kind, W_ih, W_hh, b_ih, b_hh)
+    x_, h_ = x.clone().requires_grad_(), h.clone().requires_grad_()
+    params = [m.weight_ih, m.weight_hh, m.bias_ih, m.bias_hh]
+    exp = torch.autograd.grad(m(x_, h_), [x_, h_, *params], g)
+    for name, got, e in zip(
+        ["x", "h", "weight_ih", "weight_hh", "bias_ih", "bias_hh"], grads, exp, strict=True
+    ):
+        check(
+            got is not None,
+            f"no gradient reaches {name}: compute h_next from it with torch operations (no detach, no .numpy())",
+        )
+        expect_close(got, e, what=f"the gradient with respect to {name}", atol=1e-4)

@@ -2,9 +2,9 @@
 
 import torch
 
-from dlnlp.testing import check, expect_close
+from dlnlp.testing import expect_close
 
-from .inputs import call, cell_inputs, grad, torch_cell
+from .inputs import call, cell_inputs, expect_cell_gradients, torch_cell
 from .mistakes import rnn_mistakes
 
 
@@ -45,20 +45,4 @@ def test_one_bias_and_square_weights(student):
 
 def test_gradients_match_torch(student):
     """gradients reach x, h, the weights and the biases as through nn.RNNCell"""
-    x, h, _, W_ih, W_hh, b_ih, b_hh = cell_inputs(N=3, I=2, H=4, seed=3, scale=0.6)
-    g = torch.randn(3, 4, generator=torch.Generator().manual_seed(3))
-    grads = grad(
-        student, "rnn_cell", x, h, W_ih, W_hh, b_ih, b_hh, wrt=[0, 1, 2, 3, 4, 5], grad_output=g
-    )
-    m = torch_cell("rnn", W_ih, W_hh, b_ih, b_hh)
-    x_, h_ = x.clone().requires_grad_(), h.clone().requires_grad_()
-    params = [m.weight_ih, m.weight_hh, m.bias_ih, m.bias_hh]
-    exp = torch.autograd.grad(m(x_, h_), [x_, h_, *params], g)
-    for name, got, e in zip(
-        ["x", "h", "weight_ih", "weight_hh", "bias_ih", "bias_hh"], grads, exp, strict=True
-    ):
-        check(
-            got is not None,
-            f"no gradient reaches {name}: compute h_next from it with torch operations (no detach, no .numpy())",
-        )
-        expect_close(got, e, what=f"the gradient with respect to {name}", atol=1e-4)
+    expect_cell_gradients(student, "rnn", scale=0.6)

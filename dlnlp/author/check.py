@@ -49,7 +49,7 @@ class Finding:
 
 
 @dataclass
-class Report:
+class CheckReport:
     assignment: str
     functions: list[str]
     findings: list[Finding] = field(default_factory=list)
@@ -193,7 +193,7 @@ def _notebooks(course: Course, assignment: str, stubs: dict, ms: list, alts: lis
 
 def check_assignment(
     course: Course, assignment: str, only: str | None = None, jobs: int | None = None
-) -> Report:
+) -> CheckReport:
     """Check `only` (default: every graded function of `assignment`); see the module docstring."""
     from dlnlp.grade.batch import Options, grade_batch  # imports torch
 
@@ -207,7 +207,7 @@ def check_assignment(
     ms = [m for m in catalogue.mutants(course.root, assignment) if m.target in checked]
     alts = [a for a in catalogue.alternatives(course.root, assignment) if a.defines & set(checked)]
     graded, slow = _graded(course, assignment, checked, ms)
-    report = Report(
+    report = CheckReport(
         assignment, checked, warnings=_warnings(course, assignment, checked, ms, alts, slow)
     )
     source = course.source_notebook(assignment)

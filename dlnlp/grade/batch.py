@@ -240,8 +240,6 @@ def _grade_tasks(
     )
     tally = _Tally(a, out_dir, Progress(len(tasks), enabled=options.progress), len(tasks))
     try:
-        if tasks:
-            _log_layers(zygote)
         if options.jobs > 1 and len(tasks) > 1:
             Pool(
                 zygote, options.jobs, lambda spawner, i: _grade_task(a, spawner, tasks[i], out_dir)
@@ -279,6 +277,7 @@ class _Tally:
     bar: Progress
     total: int
     graded: dict[str, Results] = dataclasses.field(default_factory=dict)
+    layers_said: bool = False
 
     def __call__(self, task: _Task, results: Results | None, error: str) -> None:
         if results is None:  # our failure, not the student's: say so, keep no record (retry)
@@ -292,6 +291,9 @@ class _Tally:
                 write_outputs(results, self.out_dir)
             except OSError as e:  # e.g. the folder is not writable: that student's row says it
                 log.error("could not write the results of %s: %s", task.sub.student, e)
+        if results.isolation and not self.layers_said:  # the first worker's, as it reported
+            _log_layers(results.isolation)
+            self.layers_said = True
         self.graded[results.student] = results
         self.bar.update(results)
         log.info(
@@ -302,10 +304,9 @@ class _Tally:
         )
 
 
-def _log_layers(zygote: Zygote) -> None:
-    probe = zygote.spawn()
-    layers = probe.layers
-    probe.kill()
+def _log_layers(layers: dict) -> None:
+    """The isolation layers in force, as a graded submission's worker reported them (no worker
+    is started just to ask)."""
     log.info(
         "isolation layers: %s",
         ", ".join(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from dlnlp.config import AssignmentConfig, ConfigError
 from dlnlp.grade.hidden_tests import HiddenTest, Outcome
 from dlnlp.grade.untrusted import OUTPUT, clip, clip_traceback
 from dlnlp.results import FunctionScore, Results, TestResult, add, credit_points, split
 from dlnlp.verdicts import Verdict
+
+if TYPE_CHECKING:
+    from dlnlp.grade.assignment import Assignment
 
 
 def points_table(
@@ -49,29 +53,29 @@ def points_table(
 
 def score(
     results: Results,
-    assignment: AssignmentConfig,
-    tests: list[HiddenTest],
+    a: Assignment,
     outcomes: list[Outcome],
-    points: dict[str, float],
-    banned: dict[str, list[str]],
+    banned: dict[str, list[str]] | None = None,
     functions: list[str] | None = None,
     about: dict[str, dict] | None = None,
 ) -> Results:
-    """Fill `results` with per-test and per-function scores (of `functions`, default all).
+    """Fill `results` with per-test and per-function scores of assignment `a`'s `functions`
+    (default all) from the hidden tests' `outcomes` (a test without one did not run).
 
     `banned[f]`: banned APIs found in f (statically or at run time): all of f's tests score 0.
     `about[f]`: what the student is told about f as a whole, as FunctionScore fields (missing,
     found_by_name, failure).
     """
-    functions = list(assignment.functions) if functions is None else functions
+    functions = list(a.config.functions) if functions is None else functions
+    banned = banned or {}
     got = {(o.test.function, o.test.test): o for o in outcomes}
-    for t in tests:
+    for t in a.tests:
         if t.function in functions:
             o = got.get((t.function, t.test)) or Outcome(
                 t, Verdict.NOT_RUN, "this check did not run"
             )
             results.tests.append(
-                _test_result(t, o, points[f"{t.function}::{t.test}"], banned.get(t.function))
+                _test_result(t, o, a.points[f"{t.function}::{t.test}"], banned.get(t.function))
             )
     for fn in functions:
         mine = [r for r in results.tests if r.function == fn]

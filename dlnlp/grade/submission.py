@@ -46,7 +46,7 @@ def grade_submission(
             Outcome(t, Verdict.UNREADABLE, "not graded: the notebook could not be read")
             for t in tests
         ]
-        scoring.score(results, a.config, tests, outcomes, a.points, {}, functions)
+        scoring.score(results, a, outcomes, functions=functions)
         return _finish(results, start)
     session = Session(zygote, extracted, a.banned, a.limits, a.call_seconds)
     try:
@@ -61,7 +61,7 @@ def grade_submission(
     results.load_problems = session.load_problems
     results.isolation = session.layers
     about = {fn: _about(fn, extracted, session) for fn in functions}
-    scoring.score(results, a.config, tests, outcomes, a.points, banned, functions, about)
+    scoring.score(results, a, outcomes, banned, functions, about)
     return _finish(results, start)
 
 
@@ -85,4 +85,4 @@ def internal_error(a: Assignment, sub: Submission, what: str) -> Results:
     results = Results(
         student=sub.student, assignment=a.id, submission=sub.path.name, internal_error=what
     )
-    return scoring.score(results, a.config, a.tests, [], a.points, {})
+    return scoring.score(results, a, [])

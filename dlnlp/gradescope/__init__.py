@@ -6,12 +6,3 @@ Layout (Gradescope's; the root moves with DLNLP_AUTOGRADER_ROOT, so tests can us
   $ROOT/results/results.json
   $ROOT/dlnlp-venv/      made by setup.sh; the system python3 is left alone
 """
-
-import os
-from pathlib import Path
-
-ROOT_ENV = "DLNLP_AUTOGRADER_ROOT"
-
-
-def autograder_root() -> Path:
-    return Path(os.environ.get(ROOT_ENV, "/autograder"))

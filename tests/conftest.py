@@ -14,8 +14,6 @@ import pytest
 from dlnlp.build.fill import fill
 from dlnlp.build.splice import solved_notebook
 from dlnlp.course import Course
-from dlnlp.grade.batch import Options, grade_batch
-from dlnlp.render.gradescope import schema_errors
 from dlnlp.results import Results
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,6 +52,11 @@ def grade_notebooks(
 ) -> dict[str, Results]:
     """Write each notebook as <student>.ipynb under folder/in and grade them in one batch
     (only the tests of the functions `only`, when given)."""
+    # here, not at the top: the grader imports torch (~1.5 s), which a test file that grades
+    # nothing (and each pytest worker's start) need not pay
+    from dlnlp.grade.batch import Options, grade_batch
+    from dlnlp.render.gradescope import schema_errors
+
     subs = folder / "in"
     subs.mkdir(parents=True, exist_ok=True)
     for student, nb in notebooks.items():
@@ -115,3 +118,20 @@ def page(browser, request):
         Path(shots).mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(Path(shots) / f"{request.node.name}.png"), full_page=True)
     pg.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup` (make test), a test file's tests run on one worker, so its
+    module-scoped batches are graded once; a file whose batches are per assignment (the catalogue,
+    the visible checks) names one group per assignment instead, so both workers share it."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
+
+
+def per_assignment(values, assignment_of, file: str) -> list:
+    """`values` as pytest params, each in the xdist group of its assignment within `file`."""
+    return [
+        pytest.param(v, marks=pytest.mark.xdist_group(f"{file}:{assignment_of(v)}")) for v in values
+    ]

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COURSE, full_marks, function_scores, grade_notebooks, with_code
+from conftest import (
+    COURSE,
+    full_marks,
+    function_scores,
+    grade_notebooks,
+    per_assignment,
+    with_code,
+)
 from dlnlp.author.catalogue import MIN_ALTERNATIVES, MIN_MUTANTS, alternatives, mutants
 
 HERE = Path(__file__).parent
@@ -67,7 +74,11 @@ def test_catalogue_is_large_enough(assignment):
     assert sum(p.parent.name == assignment for p in ALTERNATIVES) >= MIN_ALTERNATIVES
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: f"{m.path.parent.name}/{m.name}")
+@pytest.mark.parametrize(
+    "mutant",
+    per_assignment(MUTANTS, lambda m: m.path.parent.name, "mutants"),
+    ids=lambda m: f"{m.path.parent.name}/{m.name}",
+)
 def test_mutant_loses_points_on_its_function_with_its_hint(graded, mutant):
     """Does this mutant lose points on the function it breaks, with a message naming the mistake?"""
     assignment, target, hint = mutant.path.parent.name, mutant.target, mutant.hint
@@ -84,7 +95,11 @@ def test_mutant_loses_points_on_its_function_with_its_hint(graded, mutant):
         )
 
 
-@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize(
+    "alternative",
+    per_assignment(ALTERNATIVES, lambda p: p.parent.name, "mutants"),
+    ids=lambda p: f"{p.parent.name}/{p.stem}",
+)
 def test_correct_alternative_gets_full_marks(graded, alternative):
     """Does a correct solution written differently (einsum, loops, float64 inside) get 100%?"""
     r = graded(alternative.parent.name)[f"alt-{alternative.stem}"]

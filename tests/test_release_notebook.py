@@ -4,13 +4,14 @@ questions as manually graded answer cells, without the model answers?"""
 
 from __future__ import annotations
 
+import functools
 import os
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import COURSE, release, solved
+from conftest import COURSE, per_assignment, release, solved
 
 ASSIGNMENTS = list(COURSE.config().assignments)
 # one torch thread in the kernel: the suite runs other test files beside it, and torch's threads
@@ -18,16 +19,41 @@ ASSIGNMENTS = list(COURSE.config().assignments)
 KERNEL_ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
 
 
-def _run(nb, folder, allow_errors=False):
-    """Run `nb` top to bottom as a student would, in `folder` (where its data/ lies)."""
+def _cell(source: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell(source)
+
+
+@functools.cache
+def _ran(assignment: str) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
+    """(the solved notebook, the release) after running both top to bottom as a student would,
+    each in its own folder (where its data/ lies), in one kernel: the solved one first, in the
+    fresh kernel, then the release after `%reset -f` (a kernel start and a torch import fewer
+    per assignment). Errors do not stop the run; the tests read them in the outputs."""
+    solved_nb, release_nb = solved(assignment), release(assignment)
+    chdir = "%reset -f\nimport os\nos.chdir({!r})"
+    source_dir = COURSE.source_notebook(assignment).parent
+    release_dir = COURSE.release_notebook(assignment).parent
+    both = nbformat.v4.new_notebook(metadata=solved_nb.metadata)
+    both.cells = [
+        _cell(chdir.format(str(source_dir))),
+        *solved_nb.cells,
+        _cell(chdir.format(str(release_dir))),
+        *release_nb.cells,
+    ]
     NotebookClient(
-        nb,
+        both,
         timeout=120,
         kernel_name="python3",
-        allow_errors=allow_errors,
-        resources={"metadata": {"path": str(folder)}},
+        allow_errors=True,
+        resources={"metadata": {"path": str(source_dir)}},
     ).execute(env=KERNEL_ENV)
-    return nb
+    n = len(solved_nb.cells)
+    solved_nb.cells, release_nb.cells = both.cells[1 : n + 1], both.cells[n + 2 :]
+    return solved_nb, release_nb
+
+
+def _errors(nb) -> list:
+    return [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
 
 
 def _checks(nb):
@@ -58,9 +84,10 @@ def _written(nb):
     ]
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", per_assignment(ASSIGNMENTS, str, "release_notebook"))
 def test_visible_checks_pass_for_the_reference_without_stderr(assignment):
-    nb = _run(solved(assignment), COURSE.source_notebook(assignment).parent)
+    nb = _ran(assignment)[0]
+    assert not _errors(nb), [f"{e.ename}: {e.evalue}" for e in _errors(nb)]
     for cell in nb.cells:
         assert not _printed(cell, "stderr"), _printed(cell, "stderr")
     checks = _checks(nb)
@@ -69,11 +96,11 @@ def test_visible_checks_pass_for_the_reference_without_stderr(assignment):
         assert f"✓ {fn}: all visible checks passed" in _printed(cell), _printed(cell)
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", per_assignment(ASSIGNMENTS, str, "release_notebook"))
 def test_visible_checks_fail_for_the_stubs(assignment):
     """Run All stops at a NotImplementedError; each check cell fails and says ✗ and why."""
-    nb = _run(release(assignment), COURSE.release_notebook(assignment).parent, allow_errors=True)
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    nb = _ran(assignment)[1]
+    errors = _errors(nb)
     assert errors[0].ename == "NotImplementedError"
     for fn, cell in _checks(nb):
         assert any(o.output_type == "error" for o in cell.outputs), f"check_{fn} passed a stub"

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dlnlp.errors import HiddenTestsError
+from dlnlp.grade import pytest_session
 from dlnlp.grade.session import StudentError
 from dlnlp.testing import Mistake, Partial
 from dlnlp.verdicts import Verdict
@@ -161,25 +162,18 @@ class _Runner:
 
     `pytest.main` for each submission parses a config, loads plugins and collects the tests
     again: about 80 ms a submission, a quarter of grading a correct one. Here that is done once;
-    each submission then runs the collected items (`runtestprotocol`), the last one tearing
+    each submission then runs the collected items (`pytest_session`), the last one tearing
     every fixture down (module and session scoped too), so no fixture value outlives the
     submission it was made for. Output capture is off: only the hidden tests run in this
     process (the student's code runs in its worker), and a capture held for the life of the
     process would swallow the grader's own output."""
 
     def __init__(self, test_dir: Path) -> None:
-        from _pytest.config import _prepareconfig
-        from _pytest.main import Session
-
         self.plugin = _Plugin(None)
         args = [a if a != "--capture=sys" else "--capture=no" for a in _pytest_args(test_dir)]
         _forget_imports(test_dir)
-        self.config = _prepareconfig(args, plugins=[self.plugin])
-        self.config._do_configure()
-        self.session = Session.from_config(self.config)
-        self.config.hook.pytest_sessionstart(session=self.session)
-        self.session.perform_collect()
-        if self.session.testsfailed or not self.session.items:
+        self.session = pytest_session.Session(args, plugins=[self.plugin])
+        if self.session.collection_failed:
             raise HiddenTestsError(
                 f"{test_dir}: the hidden tests could not be collected; "
                 f"run `pytest {test_dir} --collect-only` to see why"
@@ -187,15 +181,11 @@ class _Runner:
         self.stamp = _stamp(test_dir)
 
     def run(self, student, functions: list[str] | None) -> list[Outcome]:
-        from _pytest.runner import runtestprotocol
-
         files = None if functions is None else {f"test_{fn}.py" for fn in functions}
         items = [i for i in self.session.items if files is None or i.path.name in files]
         self.plugin._student, self.plugin.outcomes = student, []
         try:
-            for i, item in enumerate(items):
-                nextitem = items[i + 1] if i + 1 < len(items) else None
-                runtestprotocol(item, log=False, nextitem=nextitem)
+            self.session.run(items)
         finally:
             self.plugin._student = None
         return self.plugin.outcomes

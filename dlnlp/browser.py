@@ -50,7 +50,8 @@ def children() -> set[int]:
 def descendants(pids: set[int]) -> set[int]:
     """Every live descendant of `pids`, by parent links: a browser that a process started, and
     only that one, can then be killed (never anything found by its name)."""
-    parents, found, frontier = _parents(), set(), set(pids)
+    parents, frontier = _parents(), set(pids)
+    found: set[int] = set()
     while frontier:
         frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - found
         found |= frontier

@@ -27,7 +27,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except DlnlpError as e:
             error = click.ClickException(str(e))
-            error.exit_code = e.exit_code
+            # click declares exit_code a class variable; an instance may override it
+            error.exit_code = e.exit_code  # type: ignore[misc]
             raise error from None
 
 
@@ -180,7 +181,9 @@ def grade(
     )
     if options.shard and nbgrader_course:
         raise click.UsageError("--shard grades into --out; the gradebook is one writer's")
-    out_dir = out_dir or default_out(nbgrader_course, assignment)
+    if out_dir is None:
+        assert nbgrader_course is not None  # the usage check above asks for one of the two
+        out_dir = default_out(nbgrader_course, assignment)
     with _resumable(out_dir):
         if nbgrader_course:
             results = grade_course(
@@ -440,20 +443,55 @@ def check(assignment: str, only: str | None, root: Path | None) -> None:
 
 @main.command()
 @click.argument("assignment")
+@click.option(
+    "--function",
+    "function",
+    metavar="NAME",
+    help="Add graded function NAME to the existing ASSIGNMENT instead (its cells, reference, "
+    "hidden test, a mutant, an alternative and config entry).",
+)
 @root_option
-def new(assignment: str, root: Path | None) -> None:
+def new(assignment: str, function: str | None, root: Path | None) -> None:
     """Scaffold a new assignment that `dlnlp check` passes at once: its notebook, reference,
-    hidden test, a mutant and an alternative, and its entry in grader_config.yaml."""
-    from dlnlp.author.new import new_assignment
+    hidden tests, catalogue (10 mutants, 3 alternatives), 2 written questions, its entry in
+    grader_config.yaml and its release. With --function NAME, add one graded function to it."""
+    from dlnlp.author.new import add_function, new_assignment
 
     course = _course(root)
-    created = new_assignment(course, assignment)
+    if function:
+        created = add_function(course, assignment, function)
+    else:
+        created = new_assignment(course, assignment)
     for path in created:
         click.echo(f"wrote {path.relative_to(course.root)}")
+    if not any(p == course.release_notebook(assignment) for p in created):
+        click.echo(f"nbgrader is not installed here: `dlnlp build {assignment}` where it is")
+    what = f"{function}'s" if function else "your function's"
     click.echo(
-        f"next: write your function's contract and reference, then `dlnlp check {assignment}` "
-        "(README, 'Authoring an assignment')"
+        f"next: write {what} contract, reference, tests and catalogue, then "
+        f"`dlnlp check {assignment}` (docs/authoring.md)"
     )
+
+
+@main.command()
+@click.argument("assignment")
+@click.argument("old")
+@click.argument("new")
+@root_option
+def rename(assignment: str, old: str, new: str, root: Path | None) -> None:
+    """Rename graded function OLD of ASSIGNMENT to NEW everywhere: the notebook's code, text, cell
+    ids and grade_ids, the reference, the hidden tests (test_OLD.py too), the catalogue, the
+    config's key (its comments kept), and the release, rebuilt."""
+    from dlnlp.author.rename import rename_function
+
+    course = _course(root)
+    for line in rename_function(course, assignment, old, new):
+        click.echo(f"renamed in {line}")
+    if course.examples_dir(assignment).is_dir():
+        click.echo(
+            f"note: {course.examples_dir(assignment).relative_to(course.root)}/ still says {old}: "
+            "`make examples` regenerates it"
+        )
 
 
 if __name__ == "__main__":

@@ -127,7 +127,7 @@ def load_config(path: Path) -> GraderConfig:
         raw = yaml.safe_load(path.read_text())
     except FileNotFoundError:
         raise ConfigError(
-            f"{path}: not found; create it (see README, 'grader_config.yaml')"
+            f"{path}: not found; create it (see docs/instructors.md, 'Configuration')"
         ) from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{path}: not valid YAML: {e}") from None

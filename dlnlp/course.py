@@ -46,8 +46,19 @@ class Course:
             return load_config(self.config_path)  # says what is missing
         return _parsed(self.config_path, st.st_mtime_ns, st.st_size)
 
+    # every path of an assignment's material, here and nowhere else: the author's commands, the
+    # build, the grader and the kit's own tests ask the course where a part lives
+
+    def assignment_dir(self, assignment: str) -> Path:
+        """assignments/<id>/: the authored notebook and its data/."""
+        return self.root / "assignments" / assignment
+
     def source_notebook(self, assignment: str) -> Path:
-        return self.root / "assignments" / assignment / f"{assignment}.ipynb"
+        return self.assignment_dir(assignment) / f"{assignment}.ipynb"
+
+    def data_dir(self, assignment: str) -> Path:
+        """The files the notebook reads (optional); shipped with the release and the grader."""
+        return self.assignment_dir(assignment) / "data"
 
     def solution(self, assignment: str) -> Path:
         return self.root / "solutions" / f"{assignment}.py"
@@ -55,12 +66,47 @@ class Course:
     def hidden_tests(self, assignment: str) -> Path:
         return self.root / "autograder" / assignment
 
+    def hidden_test_file(self, assignment: str, function: str) -> Path:
+        return self.hidden_tests(assignment) / hidden_test_name(function)
+
+    def release_dir(self, assignment: str) -> Path:
+        return self.root / "release" / assignment
+
     def release_notebook(self, assignment: str) -> Path:
-        return self.root / "release" / assignment / f"{assignment}.ipynb"
+        return self.release_dir(assignment) / f"{assignment}.ipynb"
+
+    def mutants_dir(self, assignment: str) -> Path:
+        """tests/mutants/<id>/: the catalogue's known wrong implementations."""
+        return self.root / "tests" / "mutants" / assignment
+
+    def alternatives_dir(self, assignment: str) -> Path:
+        """tests/alternatives/<id>/: correct implementations written differently."""
+        return self.root / "tests" / "alternatives" / assignment
+
+    def examples_dir(self, assignment: str) -> Path:
+        """examples/<id>/: sample submissions (the kit's own, made by examples/make_examples.py)."""
+        return self.root / "examples" / assignment
+
+    def material(self, assignment: str) -> list[Path]:
+        """Every file and folder that is this assignment's and no other's (the config entry
+        aside): what `dlnlp new` creates and `dlnlp rename` edits."""
+        return [
+            self.assignment_dir(assignment),
+            self.solution(assignment),
+            self.hidden_tests(assignment),
+            self.mutants_dir(assignment),
+            self.alternatives_dir(assignment),
+            self.release_dir(assignment),
+        ]
 
     def secrets(self) -> list[Path]:
         """Folders student code must never read."""
         return [self.root / "autograder", self.root / "solutions"]
+
+
+def hidden_test_name(function: str) -> str:
+    """The hidden tests of one graded function: the file name says which function they grade."""
+    return f"test_{function}.py"
 
 
 def _skipped(relative: Path) -> bool:

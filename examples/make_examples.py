@@ -13,11 +13,13 @@ it in (variables renamed, comments rewritten, blank lines added), the planted pa
   cheating   reads the hidden tests, patches torch.allclose, uses a banned API, forges results.json
   unreadable a notebook truncated in transit
 
-Run: .venv/bin/python examples/make_examples.py
+Run: .venv/bin/python examples/make_examples.py [--root COURSE] [ASSIGNMENT ...]
+(default: this repository's course, every assignment)
 """
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import nbformat
@@ -28,12 +30,11 @@ from dlnlp.build.fill import fill as fill_cells
 from dlnlp.course import Course
 
 REPO = Path(__file__).resolve().parents[1]
-COURSE = Course(REPO)
-OUT = REPO / "examples" / "attention"
+COURSE = Course(REPO)  # main() points it at --root
 
 
 def _release(assignment: str = "attention") -> nbformat.NotebookNode:
-    return nbformat.read(REPO / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    return nbformat.read(COURSE.release_notebook(assignment), as_version=4)
 
 
 def _stub(function: str) -> str:
@@ -281,8 +282,8 @@ def written(assignment: str, sample: str) -> dict[str, str]:
 def generic_samples(assignment: str) -> dict[str, nbformat.NotebookNode]:
     """perfect, partial (two mistakes in different functions, or one when every mutant targets
     the same function) and untouched."""
-    perfect = alternatives(REPO, assignment)[0].path.read_text()
-    catalogue = mutants(REPO, assignment)
+    perfect = alternatives(COURSE, assignment)[0].path.read_text()
+    catalogue = mutants(COURSE, assignment)
     first = catalogue[0]
     picked = [first, *[m for m in catalogue if m.target != first.target][:1]]
     return {
@@ -302,15 +303,29 @@ COPIED = {"lstm"}  # assignments with a copied sample: perfect's code in disguis
 
 def copied_sample(assignment: str) -> nbformat.NotebookNode:
     """perfect's code and answers, variables renamed, comments rewritten, blank lines added."""
-    perfect = alternatives(REPO, assignment)[0].path.read_text()
+    perfect = alternatives(COURSE, assignment)[0].path.read_text()
     return fill(
         disguise(perfect, seed=18), written=written(assignment, "perfect"), assignment=assignment
     )
 
 
-def main() -> None:
-    einsum = (REPO / "tests/alternatives/attention/einsum.py").read_text()
-    mutant = lambda name: (REPO / "tests/mutants/attention" / f"{name}.py").read_text()  # noqa: E731
+def main(argv: list[str] | None = None) -> None:
+    global COURSE
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=REPO, help="the course folder")
+    parser.add_argument("assignments", nargs="*", help="default: every assignment")
+    args = parser.parse_args(argv)
+    COURSE = Course(args.root.resolve())
+    chosen = args.assignments or list(COURSE.config().assignments)
+    if "attention" in chosen:
+        attention_samples()
+    generic(chosen)
+
+
+def attention_samples() -> None:
+    out = COURSE.examples_dir("attention")
+    einsum = (COURSE.alternatives_dir("attention") / "einsum.py").read_text()
+    mutant = lambda name: (COURSE.mutants_dir("attention") / f"{name}.py").read_text()  # noqa: E731
     samples = {
         "perfect": fill(einsum, written=written("attention", "perfect")),
         "partial": fill(
@@ -343,18 +358,21 @@ def main() -> None:
             raw={"multi_head_attention": _stub("multi_head_attention")},
         ),
     }
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     for name, nb in samples.items():
-        nbformat.write(nb, OUT / f"{name}.ipynb")
-    text = (OUT / "perfect.ipynb").read_text()
-    (OUT / "unreadable.ipynb").write_text(text[: len(text) // 3])
-    for assignment in COURSE.config().assignments:  # attention's samples are the ones above
+        nbformat.write(nb, out / f"{name}.ipynb")
+    text = (out / "perfect.ipynb").read_text()
+    (out / "unreadable.ipynb").write_text(text[: len(text) // 3])
+
+
+def generic(chosen: list[str]) -> None:
+    for assignment in chosen:  # attention's samples are the ones above
         if assignment == "attention":
             continue
-        if not mutants(REPO, assignment) or not alternatives(REPO, assignment):
+        if not mutants(COURSE, assignment) or not alternatives(COURSE, assignment):
             print(f"{assignment}: no mutants or alternatives in tests/ yet: no samples written")
             continue
-        folder = REPO / "examples" / assignment
+        folder = COURSE.examples_dir(assignment)
         folder.mkdir(parents=True, exist_ok=True)
         samples = generic_samples(assignment)
         if assignment in COPIED:

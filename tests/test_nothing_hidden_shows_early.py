@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import COURSE, REPO, grade_notebooks
+from conftest import COURSE, grade_notebooks
 from dlnlp.render.gradescope import gradescope_dict
 from dlnlp.results import Failure, Results, add
 from dlnlp.results import TestResult as Outcome  # a Test* name would be collected
@@ -26,7 +26,7 @@ ASSIGNMENTS = list(COURSE.config().assignments)
 def samples(request, tmp_path_factory) -> tuple[str, dict[str, Results]]:
     """(assignment, its samples graded: sample -> Results)."""
     a = request.param
-    notebooks = {p.stem: p.read_bytes() for p in sorted((REPO / "examples" / a).glob("*.ipynb"))}
+    notebooks = {p.stem: p.read_bytes() for p in sorted(COURSE.examples_dir(a).glob("*.ipynb"))}
     assert notebooks, f"examples/{a} has no samples"
     return a, grade_notebooks(a, notebooks, tmp_path_factory.mktemp(f"early-{a}"))
 

@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from conftest import COURSE, REPO, release
+from conftest import COURSE, KIT_COURSE, REPO, release
 from dlnlp.build.disguise import disguise
 from dlnlp.build.fill import fill, split_functions
 from dlnlp.cli import main
@@ -39,7 +39,7 @@ from dlnlp.similarity.settings import Settings
 from dlnlp.similarity.sources import REFERENCE
 
 ASSIGNMENT = "lstm"
-FUNCTIONS = list(COURSE.config().assignment(ASSIGNMENT).functions)
+FUNCTIONS = list(KIT_COURSE.config().assignment(ASSIGNMENT).functions)
 ALTERNATIVES = REPO / "tests" / "alternatives" / ASSIGNMENT
 EINSUM = (ALTERNATIVES / "einsum.py").read_text()
 HOSTILE = "# </code></pre><script>window.pwned = 1</script><img src=x onerror='window.pwned=2'>"

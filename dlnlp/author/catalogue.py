@@ -13,12 +13,11 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from dlnlp.author.minimums import MIN_ALTERNATIVES, MIN_MUTANTS
+from dlnlp.course import Course
 from dlnlp.errors import DlnlpError
 from dlnlp.parsing import parse
 
-# what tests/test_mutants.py enforces for every assignment that has a catalogue
-MIN_MUTANTS = 10
-MIN_ALTERNATIVES = 3
 HEADER_KEYS = ("target", "hint", "unaffected")
 
 
@@ -79,25 +78,29 @@ def read_alternative(path: Path) -> Alternative:
     return Alternative(path, frozenset(names))
 
 
-def mutants(root: Path, assignment: str) -> list[Mutant]:
+def mutants(course: Course, assignment: str) -> list[Mutant]:
     """The assignment's mutants, by file name (none when it has no catalogue)."""
-    return [read_mutant(p) for p in sorted((root / "tests" / "mutants" / assignment).glob("*.py"))]
+    return [read_mutant(p) for p in sorted(course.mutants_dir(assignment).glob("*.py"))]
 
 
-def alternatives(root: Path, assignment: str) -> list[Alternative]:
+def alternatives(course: Course, assignment: str) -> list[Alternative]:
     """The assignment's correct alternatives, by file name."""
-    folder = root / "tests" / "alternatives" / assignment
-    return [read_alternative(p) for p in sorted(folder.glob("*.py"))]
+    return [read_alternative(p) for p in sorted(course.alternatives_dir(assignment).glob("*.py"))]
 
 
-def below_minimums(root: Path, assignment: str) -> list[str]:
-    """What the assignment's catalogue lacks to pass tests/test_mutants.py's minimums."""
+def below_minimums(course: Course, assignment: str) -> list[str]:
+    """What the assignment's catalogue lacks to reach the minimums (author/minimums.py)."""
     found = {
-        "mutants": (len(mutants(root, assignment)), MIN_MUTANTS),
-        "alternatives": (len(alternatives(root, assignment)), MIN_ALTERNATIVES),
+        "mutants": (len(mutants(course, assignment)), MIN_MUTANTS, course.mutants_dir(assignment)),
+        "alternatives": (
+            len(alternatives(course, assignment)),
+            MIN_ALTERNATIVES,
+            course.alternatives_dir(assignment),
+        ),
     }
     return [
-        f"{assignment} has {n} {kind} in tests/{kind}/{assignment}/; the suite wants at least {least}"
-        for kind, (n, least) in found.items()
+        f"{assignment} has {n} {kind} in {folder.relative_to(course.root)}/; "
+        f"every assignment needs at least {least}"
+        for kind, (n, least, folder) in found.items()
         if n < least
     ]

@@ -9,10 +9,16 @@ the real engine, in one batch, in a temporary folder; the visible checks run mea
 The batch grades only the tests of the functions checked, plus those the mutants name as
 unaffected, except the training loops (functions with their own `call_seconds`, whose tests
 train models for seconds per notebook) unless they are checked themselves: a warning says which.
+
+Without `--only`, the whole assignment is also held to what `make test` asks of it beyond each
+function: the minimums of author/minimums.py (mutants, alternatives, written questions), a
+release that is what `dlnlp build` makes now and, in a course with examples/, sample hand-ins. So `dlnlp check ID` passing means the suite
+passes for ID (tests/test_author.py proves it on a scaffold).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -20,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from dlnlp.author import catalogue
+from dlnlp.author import catalogue, minimums
 from dlnlp.author.stubs import stub_sources
 from dlnlp.author.visible import CellRun, VisibleChecks, plan
 from dlnlp.build.fill import fill
@@ -28,6 +34,7 @@ from dlnlp.build.splice import solved_notebook
 from dlnlp.course import Course
 from dlnlp.errors import DlnlpError
 from dlnlp.results import Results, points
+from dlnlp.written.select import is_written_answer
 
 
 class CheckError(DlnlpError):
@@ -69,7 +76,8 @@ class CheckReport:
                 mark, what = ("✓", v.seen) if v.ok else ("✗", "; ".join(v.problems))
                 lines.append(f"  {mark} {v.subject}: {what}")
         for v in (v for v in self.findings if v.function not in self.functions):
-            lines.append(f"✗ {v.function} {v.subject}: {'; '.join(v.problems)}")
+            mark, what = ("✓", v.seen) if v.ok else ("✗", "; ".join(v.problems))
+            lines.append(f"{mark} {v.function} {v.subject}: {what}")
         lines += [f"warning: {w}" for w in self.warnings]
         failed = sum(not v.ok for v in self.findings)
         lines.append(
@@ -151,14 +159,33 @@ def _graded(course: Course, assignment: str, checked: list[str], ms: list) -> tu
     return [fn for fn in wanted if fn not in slow], slow
 
 
-def _warnings(course: Course, a: str, checked: list[str], ms, alts, slow: list[str]) -> list[str]:
-    """What is thin but not wrong: a catalogue below the suite's minimums, a function without a
-    mutant or an alternative, unaffected claims left ungraded."""
+def below_minimums(course: Course, a: str) -> list[str]:
+    """What the assignment lacks to reach author/minimums.py: mutants, alternatives, written
+    questions (counted in the authored notebook)."""
+    lacking = catalogue.below_minimums(course, a)
+    source = course.source_notebook(a)
+    if source.is_file():
+        nb = json.loads(source.read_text(encoding="utf-8"))
+        n = sum(map(is_written_answer, nb.get("cells", [])))
+        if not minimums.written_questions_ok(n):
+            lacking.append(
+                f"{source.relative_to(course.root)} asks {n} written question(s); every "
+                f"assignment asks {minimums.written_questions_wanted()}"
+            )
+    return lacking
+
+
+def _warnings(
+    course: Course, a: str, checked: list[str], ms, alts, slow: list[str], whole: bool
+) -> list[str]:
+    """What is thin but not wrong while one function is checked (`--only`): the assignment
+    below the minimums; and always: a function without a mutant or an alternative, unaffected
+    claims left ungraded."""
     functions = course.config().assignment(a).functions
-    warnings = catalogue.below_minimums(course.root, a)
+    warnings = [] if whole else below_minimums(course, a)  # whole: failed as findings
     warnings += [  # a typo in a header: that claim is never checked
         f"{m.path}: {name} {fn!r} is not a graded function of {a}"
-        for m in catalogue.mutants(course.root, a)
+        for m in catalogue.mutants(course, a)
         for name, fn in [("target", m.target), *(("unaffected", u) for u in m.unaffected)]
         if fn not in functions and (m in ms or name == "target")
     ]
@@ -204,11 +231,13 @@ def check_assignment(
             f"{', '.join(functions)})"
         )
     checked = [only] if only else functions
-    ms = [m for m in catalogue.mutants(course.root, assignment) if m.target in checked]
-    alts = [a for a in catalogue.alternatives(course.root, assignment) if a.defines & set(checked)]
+    ms = [m for m in catalogue.mutants(course, assignment) if m.target in checked]
+    alts = [a for a in catalogue.alternatives(course, assignment) if a.defines & set(checked)]
     graded, slow = _graded(course, assignment, checked, ms)
     report = CheckReport(
-        assignment, checked, warnings=_warnings(course, assignment, checked, ms, alts, slow)
+        assignment,
+        checked,
+        warnings=_warnings(course, assignment, checked, ms, alts, slow, only is None),
     )
     source = course.source_notebook(assignment)
     stubs = stub_sources(source) if source.is_file() else {}
@@ -226,7 +255,42 @@ def check_assignment(
         visible_runs = visible.results()
     results = {r.student: r for r in batch}
     report.findings = _findings(checked, graded, results, ms, alts, visible_runs)
+    if only is None:  # the whole assignment: what make test asks of it, beyond each function
+        lacking = below_minimums(course, assignment)
+        report.findings += [
+            Finding(assignment, "minimums", tuple(lacking), "catalogue and written questions"),
+            _release_finding(course, assignment),
+        ]
+        if course.examples_dir(assignment).parent.is_dir():  # a course with sample hand-ins
+            report.findings.append(_samples_finding(course, assignment))
     return report
+
+
+def _samples_finding(course: Course, assignment: str) -> Finding:
+    """Does examples/<id>/ hold sample submissions (make demo grades them, the suite checks
+    that nothing hidden shows early on them)?"""
+    folder = course.examples_dir(assignment)
+    n = len(list(folder.glob("*.ipynb")))
+    problem = (
+        f"{folder.relative_to(course.root)}/ holds no sample submission: "
+        f"`python examples/make_examples.py {assignment}` writes them from the catalogue"
+    )
+    return Finding(assignment, "samples", () if n else (problem,), f"{n} sample(s)")
+
+
+def _release_finding(course: Course, assignment: str) -> Finding:
+    """Is release/<id>/<id>.ipynb what `dlnlp build` makes now (nbgrader, in a temp folder)?"""
+    from dlnlp.build.release import generate
+
+    committed = course.release_notebook(assignment)
+    fix = f"run `dlnlp build {assignment}`"
+    if not committed.is_file():
+        return Finding(assignment, "release", (f"{committed} is missing: {fix}",))
+    with tempfile.TemporaryDirectory(prefix="dlnlp-check-build-") as tmp:
+        built = generate(course, assignment, Path(tmp), "--no-db")
+        same = built.read_bytes() == committed.read_bytes()
+    problem = f"{committed.relative_to(course.root)} is not what the build makes now: {fix}"
+    return Finding(assignment, "release", () if same else (problem,), "current")
 
 
 def _findings(checked, graded, results, ms, alts, runs) -> list[Finding]:

@@ -1,10 +1,11 @@
 """The text of a new assignment (`dlnlp new`): one example graded function, `softmax`, with its
-contract, reference, hidden tests, a mistake, a mutant and an alternative, all consistent, so
-that `dlnlp check` passes at once. `{a}` is the assignment id, `{title}` its title.
+contract, reference, hidden tests, its catalogued mistakes, ten mutants, three alternatives and
+two written questions, all consistent, so that `dlnlp check` passes at once and the assignment
+meets author/minimums.py. `{a}` is the assignment id, `{title}` its title. And the text of one
+more graded function (`dlnlp new ID --function NAME`), `{fn}` its name.
 
-Rename or replace the example in all of them at once: the function name is the id everywhere
-(cell grade_id, check cell, solutions/, test file, config, catalogue). Only the texts with
-placeholders are passed through str.format: INTRO, STUB, the files and CONFIG."""
+Rename the example everywhere with `dlnlp rename ID softmax NAME`. Only the texts with
+placeholders are passed through str.format: INTRO, STUB, the files, CONFIG and the FN_ ones."""
 
 FUNCTION = "softmax"
 POINTS = 2
@@ -59,6 +60,7 @@ CHECK = """with visible_checks("softmax"):
     assert torch.isfinite(softmax(torch.tensor([1000.0, 0.0]))).all(), "softmax overflows for large scores: subtract the max first"
 """
 
+# (grade_id stem, question, model answer): the minimums ask for 2 to 4
 QUESTION = """### Written question 1 (1 point): why subtract the max?
 
 Show that $\\mathrm{softmax}(x - c) = \\mathrm{softmax}(x)$ for any constant $c$, and say why
@@ -67,6 +69,17 @@ $c = \\max_j x_j$ is the choice that makes the computation safe."""
 ANSWER = """Multiplying numerator and denominator by $\\exp(-c)$ changes nothing, so the result is the same
 for any $c$. With $c = \\max_j x_j$ every exponent is at most 0, so no $\\exp$ overflows, and the
 largest term is $\\exp(0) = 1$, so the sum is at least 1 and never underflows to 0."""
+
+QUESTION_2 = """### Written question 2 (1 point): temperature
+
+Softmax is often applied to $x / T$ for a temperature $T > 0$. What happens to the output as
+$T \\to 0^+$, and as $T \\to \\infty$?"""
+
+ANSWER_2 = """As $T \\to 0^+$ the largest score dominates: the output tends to a one-hot vector on the
+argmax (ties shared). As $T \\to \\infty$ every scaled score tends to 0 and the output tends to the
+uniform distribution $1/n$."""
+
+WRITTEN = [("written_softmax", QUESTION, ANSWER), ("written_temperature", QUESTION_2, ANSWER_2)]
 
 SOLUTION = '''"""Reference solution for the `{a}` assignment.
 
@@ -118,6 +131,26 @@ def softmax_mistakes(x):
             "the scores are exponentiated but not normalised: divide by the sum over the last dim",
             x.exp(),
         ),
+        (
+            "these are log-probabilities (x - logsumexp(x)): exponentiate them",
+            torch.log_softmax(x, dim=-1),
+        ),
+        (
+            "normalised over the whole tensor: each row (the last dim) must sum to 1 on its own",
+            x.exp() / x.exp().sum(),
+        ),
+        (
+            "each score is squashed on its own (a sigmoid): softmax normalises across the row",
+            torch.sigmoid(x),
+        ),
+        (
+            "divided by the largest exponential instead of the sum over the last dim",
+            (x - x.amax(dim=-1, keepdim=True)).exp(),
+        ),
+        (
+            "the scores are negated: the largest score must get the largest probability",
+            torch.softmax(-x, dim=-1),
+        ),
     ]
 '''
 
@@ -153,36 +186,186 @@ def test_large_scores_stay_finite(student):
     expect_close(p, torch.softmax(x, dim=-1), what="the softmax for large scores")
 '''
 
-MUTANT = '''"""Normalises over the first dimension instead of the last.
 
-target: softmax
-hint: the wrong dimension
-"""
-import torch
+def _mutant(doc: str, hint: str, body: str) -> str:
+    return (
+        f'"""{doc}\n\ntarget: softmax\nhint: {hint}\n"""\nimport torch\n\n\ndef softmax(x):\n{body}'
+    )
 
 
-def softmax(x):
-    e = (x - x.amax(dim=0, keepdim=True)).exp()
-    return e / e.sum(dim=0, keepdim=True)
-'''
+# name -> text: each loses points on softmax with its hint (the minimums ask for 10)
+MUTANTS = {
+    "softmax_wrong_dim": _mutant(
+        "Normalises over the first dimension instead of the last.",
+        "the wrong dimension",
+        "    e = (x - x.amax(dim=0, keepdim=True)).exp()\n    return e / e.sum(dim=0, keepdim=True)\n",
+    ),
+    "softmax_not_normalised": _mutant(
+        "Exponentiates and stops.", "not normalised", "    return x.exp()\n"
+    ),
+    "softmax_no_max": _mutant(
+        "The textbook formula as written: exp overflows for large scores.",
+        "overflows",
+        "    e = x.exp()\n    return e / e.sum(dim=-1, keepdim=True)\n",
+    ),
+    "softmax_subtracts_min": _mutant(
+        "Subtracts the row's min instead of its max: the largest exponent grows instead.",
+        "overflows",
+        "    e = (x - x.amin(dim=-1, keepdim=True)).exp()\n    return e / e.sum(dim=-1, keepdim=True)\n",
+    ),
+    "softmax_global_max": _mutant(
+        "Subtracts the max of the whole tensor: a row far below it underflows to 0/0.",
+        "each row's max",
+        "    e = (x - x.max()).exp()\n    return e / e.sum(dim=-1, keepdim=True)\n",
+    ),
+    "softmax_log_probabilities": _mutant(
+        "Returns log-probabilities.",
+        "log-probabilities",
+        "    return x - torch.logsumexp(x, dim=-1, keepdim=True)\n",
+    ),
+    "softmax_whole_tensor": _mutant(
+        "Normalises by the sum over every element.",
+        "the whole tensor",
+        "    e = (x - x.max()).exp()\n    return e / e.sum()\n",
+    ),
+    "softmax_sigmoid": _mutant(
+        "A sigmoid of each score.", "squashed on its own", "    return 1 / (1 + (-x).exp())\n"
+    ),
+    "softmax_divides_by_max": _mutant(
+        "Divides by the largest exponential (which is 1 after the shift).",
+        "largest exponential",
+        "    e = (x - x.amax(dim=-1, keepdim=True)).exp()\n    return e / e.amax(dim=-1, keepdim=True)\n",
+    ),
+    "softmax_negated": _mutant(
+        "Softmax of -x.",
+        "negated",
+        "    e = (x.amin(dim=-1, keepdim=True) - x).exp()\n    return e / e.sum(dim=-1, keepdim=True)\n",
+    ),
+}
 
-ALTERNATIVE = '''"""Correct, through logsumexp: exp(x - logsumexp(x))."""
+# name -> text: correct, written differently (the minimums ask for 3)
+ALTERNATIVES = {
+    "logsumexp": '''"""Correct, through logsumexp: exp(x - logsumexp(x))."""
 import torch
 
 
 def softmax(x):
     return (x - torch.logsumexp(x, dim=-1, keepdim=True)).exp()
-'''
+''',
+    "max_values": '''"""Correct, with torch.max's values and torch.sum, in float64 inside."""
+import torch
+
+
+def softmax(x):
+    z = x.double() - torch.max(x.double(), dim=-1, keepdim=True).values
+    e = torch.exp(z)
+    return (e / torch.sum(e, dim=-1, keepdim=True)).to(x.dtype)
+''',
+    "row_loop": '''"""Correct, one row at a time in a Python loop."""
+import torch
+
+
+def softmax(x):
+    rows = x.reshape(-1, x.shape[-1])
+    out = []
+    for row in rows:
+        e = (row - row.max()).exp()
+        out.append(e / e.sum())
+    return torch.stack(out).reshape(x.shape)
+''',
+}
 
 CONFIG = """
-  {a}:
-    title: {title_yaml}
-    functions:
-      softmax:
-        points: 2
-        banned:  # the APIs that would do the student's work
-          - torch.softmax
-          - torch.nn.functional.softmax
-          - torch.Tensor.softmax
-          - torch.special.softmax
+{a}:
+  title: {title_yaml}
+  functions:
+    softmax:
+      points: 2
+      banned:  # the APIs that would do the student's work
+        - torch.softmax
+        - torch.nn.functional.softmax
+        - torch.Tensor.softmax
+        - torch.special.softmax
+"""
+
+
+# -- one more graded function (`dlnlp new ID --function NAME`): a ReLU to replace ----------------
+
+FN_SECTION = r"""## {fn}
+
+*(Author: replace this example, a ReLU, with your function's maths and task.)*
+
+$$
+\mathrm{{{fn}}}(x) = \max(x, 0) \quad \text{{elementwise}}.
+$$"""
+
+FN_STUB = '''def {fn}(x):
+    """Elementwise max(x, 0) (the author's example: replace it).
+
+    x: float tensor of any shape. Returns a tensor of the same shape. Do not modify x.
+    """
+    ### BEGIN SOLUTION
+    # spliced from solutions/{a}.py by `dlnlp build`
+    ### END SOLUTION'''
+
+FN_CHECK = """with visible_checks("{fn}"):
+    y = {fn}(torch.tensor([-2.0, 0.0, 3.0]))
+    assert isinstance(y, torch.Tensor) and y.shape == (3,), "{fn} should keep the shape (3,)"
+    assert torch.equal(y, torch.tensor([0.0, 0.0, 3.0])), "negative entries become 0, the others stay"
+"""
+
+FN_SOLUTION = '''
+
+def {fn}(x):
+    """Reference for the notebook contract: elementwise max(x, 0)."""
+    return x.clamp(min=0)
+'''
+
+FN_TEST = '''"""Hidden tests for {fn}."""
+
+import torch
+
+from dlnlp.testing import expect_close
+
+
+def _inputs(*shape, seed=0):
+    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
+
+
+def {fn}_mistakes(x):
+    """(hint, wrong output) for each catalogued {fn} mistake."""
+    return [("the negative part is kept instead of the positive one", x.clamp(max=0))]
+
+
+def test_matches_the_reference(student):
+    """matches max(x, 0) elementwise, with batch dims"""
+    x = _inputs(3, 4, 5)
+    expect_close(student.{fn}(x), x.clamp(min=0), what="{fn}", mistakes={fn}_mistakes(x))
+'''
+
+FN_MUTANT = '''"""Keeps the negative part.
+
+target: {fn}
+hint: the negative part
+"""
+
+
+def {fn}(x):
+    return x.clamp(max=0)
+'''
+
+FN_ALTERNATIVE = '''"""Correct, with torch.where."""
+import torch
+
+
+def {fn}(x):
+    return torch.where(x > 0, x, torch.zeros_like(x))
+'''
+
+FN_CONFIG = """
+{fn}:
+  points: 1
+  banned:  # the APIs that would do the student's work
+    - torch.relu
+    - torch.nn.functional.relu
 """

@@ -18,7 +18,7 @@ def stub_sources(source: Path) -> dict[str, str]:
     nb = copy.deepcopy(nbformat.read(source, as_version=4))
     cleared, _ = ClearSolutions().preprocess(nb, {})
     return {
-        grade_id(cell): cell.source
+        gid: cell.source
         for cell in cleared.cells
-        if cell.cell_type == "code" and is_solution(cell) and grade_id(cell)
+        if cell.cell_type == "code" and is_solution(cell) and (gid := grade_id(cell))
     }

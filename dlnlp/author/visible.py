@@ -56,7 +56,8 @@ def _names(source: str) -> tuple[set[str], set[str]]:
         tree = parse(source)
     except SyntaxError:
         return set(), set()
-    binds, reads = set(), set()
+    binds: set[str] = set()
+    reads: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (binds if isinstance(node.ctx, ast.Store) else reads).add(node.id)
@@ -73,7 +74,7 @@ def _needed(cells: list, always: set[int], at: int) -> list[int]:
     bound = set(dir(builtins))
     for i in always:
         bound |= _names(cells[i].source)[0]
-    todo, chosen = [at], set()
+    todo, chosen = [at], set[int]()
     while todo:
         binds, reads = _names(cells[todo.pop()].source)
         missing = reads - binds - bound  # what it reads and neither it nor the rest binds

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import copy
+from collections.abc import Collection
+from typing import TypeGuard
 
 import nbformat
 
@@ -13,25 +15,31 @@ from dlnlp.notebook import grade_id, is_solution
 from dlnlp.parsing import parse
 
 
-def split_functions(code: str, classes: set[str] = frozenset()) -> dict[str, str]:
+def _segment(code: str, node: ast.stmt) -> str:
+    """`node`'s source text in `code`, the module it was parsed from."""
+    text = ast.get_source_segment(code, node)
+    if text is None:  # never for a statement parsed from `code`: it has its positions
+        raise ValueError(f"no source positions for the statement at line {node.lineno}")
+    return text
+
+
+def split_functions(code: str, classes: Collection[str] = frozenset()) -> dict[str, str]:
     """Module source -> {function: the module's other statements (imports, classes) + that function}.
 
     A class named in `classes` (a graded class, with its own cell) is an item like a function."""
     tree = parse(code)
 
-    def item(n: ast.stmt) -> bool:
+    def item(n: ast.stmt) -> TypeGuard[ast.FunctionDef | ast.ClassDef]:
         return isinstance(n, ast.FunctionDef) or (isinstance(n, ast.ClassDef) and n.name in classes)
 
     preamble = [
-        ast.get_source_segment(code, n)
+        _segment(code, n)
         for n in tree.body
         if not item(n)
         and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))  # docstrings
     ]
     return {
-        n.name: "\n".join(preamble) + "\n\n\n" + ast.get_source_segment(code, n)
-        for n in tree.body
-        if item(n)
+        n.name: "\n".join(preamble) + "\n\n\n" + _segment(code, n) for n in tree.body if item(n)
     }
 
 
@@ -46,7 +54,8 @@ def fill(
     (markdown solution cells) by grade_id. Raises KeyError for a function or an answer without
     a cell."""
     nb = copy.deepcopy(nb)
-    cells = {grade_id(cell) for cell in nb.cells if is_solution(cell)} - {None}
+    ids = (grade_id(cell) for cell in nb.cells if is_solution(cell))
+    cells = {gid for gid in ids if gid is not None}
     answers: dict[str, str] = {}
     for code in codes:
         answers |= split_functions(code, cells)

@@ -15,6 +15,7 @@ import copy
 import re
 import textwrap
 from pathlib import Path
+from typing import TypeVar
 
 import nbformat
 
@@ -96,7 +97,10 @@ def _solution_regions(
     return lines, regions
 
 
-def _spliced_def(text: str, name: str, kind: type[ast.stmt], where: str) -> ast.stmt:
+_Def = TypeVar("_Def", ast.FunctionDef, ast.ClassDef)
+
+
+def _spliced_def(text: str, name: str, kind: type[_Def], where: str) -> _Def:
     """The top-level def (or class: `kind`) `name` of the spliced cell `text`."""
     try:
         return next(n for n in parse(text).body if isinstance(n, kind) and n.name == name)
@@ -121,7 +125,8 @@ def _same_signature(
 
 def _fill(lines: list[str], begin: int, end: int, body: str) -> list[str]:
     """Lines with the region between markers `begin` and `end` holding `body`, at their indent."""
-    indent = re.match(r"\s*", lines[begin]).group(0)
+    marker = lines[begin]
+    indent = marker[: len(marker) - len(marker.lstrip())]
     return lines[: begin + 1] + textwrap.indent(body, indent).splitlines() + lines[end:]
 
 
@@ -196,10 +201,11 @@ def solved_notebook(
             raise SpliceError(
                 f"{source}: solution cell {fn!r} has no function of that name in {solution}"
             )
-        if isinstance(refs[fn], dict):
-            cell.source = splice_class_cell(cell.source, fn, refs[fn], str(source))
+        ref = refs[fn]
+        if isinstance(ref, dict):
+            cell.source = splice_class_cell(cell.source, fn, ref, str(source))
         else:
-            cell.source = splice_cell(cell.source, fn, refs[fn], str(source))
+            cell.source = splice_cell(cell.source, fn, ref, str(source))
         seen.add(fn)
     missing = set(functions or []) - seen
     if missing:

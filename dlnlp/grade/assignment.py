@@ -38,14 +38,14 @@ class Assignment:
         if not test_dir.is_dir():
             raise HiddenTestsError(
                 f"{test_dir}: no hidden tests for {assignment_id}; write one test file per graded "
-                "function there, test_<function>.py (README, 'Authoring an assignment')"
+                "function there, test_<function>.py (docs/authoring.md)"
             )
         return cls(
             assignment_id,
             acfg,
             config.limits_for(assignment_id),
             test_dir,
-            course.source_notebook(assignment_id).parent / "data",
+            course.data_dir(assignment_id),
             course.secrets(),
             course.config_path,
         )

@@ -16,6 +16,7 @@ import dataclasses
 import gc
 import logging
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def grade_submissions(
     a: Assignment,
     submissions: list[Submission],
     out_dir: Path,
-    extra_secrets: list[Path] = (),
+    extra_secrets: Sequence[Path] = (),
     options: Options | None = None,
 ) -> list[Results]:
     """Grade these submissions into `out_dir`, with a grading.log; return the Results in order
@@ -179,6 +180,10 @@ def _plan(
             only=options.only,
         )
         if functions == []:
+            if record is None:  # plan() returns [] without a record only for only=[]
+                raise ConfigError(
+                    f"{sub.student}: no earlier results to reuse, and only=[] grades no function"
+                )
             reused[sub.student] = record.results
         else:
             tasks.append(_Task(sub, fingerprint, functions, record))
@@ -256,11 +261,8 @@ def _grade_tasks(
     finally:
         tally.bar.close()
         # whatever happened (Ctrl-C included), the table covers everyone graded so far
-        everyone = [
-            tally.graded.get(s.student) or reused.get(s.student)
-            for s in submissions
-            if s.student in tally.graded or s.student in reused
-        ]
+        done = reused | tally.graded  # graded now over reused
+        everyone = [done[s.student] for s in submissions if s.student in done]
         # a shard holds a slice: the class's table is the final plain run's, from every record
         if options.shard is None:
             write_grades_csv(everyone, a.functions, out_dir / "grades.csv")

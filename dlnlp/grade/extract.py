@@ -23,6 +23,7 @@ from dlnlp.parsing import parse, strip_annotations
 
 _LOADABLE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)  # a graded item may be a class
+Def = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef  # one of _DEFS
 _CONSTANT_NODES = (
     ast.Constant,
     ast.Name,
@@ -76,7 +77,7 @@ class Kept:
 class Extracted:
     cells: list[Cell] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)  # every statement the worker will run
-    defs: dict[str, ast.FunctionDef] = field(default_factory=dict)  # graded function -> its def
+    defs: dict[str, Def] = field(default_factory=dict)  # graded function -> its def
     module_level: list[ast.stmt] = field(default_factory=list)  # kept imports and constants
     defined: set[str] = field(default_factory=set)  # every top-level function and class name
     found_by: dict[str, str] = field(default_factory=dict)  # graded function -> "grade_id" | "name"
@@ -188,16 +189,17 @@ def _parse(out: Extracted, number: int, source: str, graded: str | None) -> list
         return None
 
 
-def _load(out: Extracted, cell: Cell, body: list[ast.stmt]) -> dict[str, int]:
-    """Record the cell's loadable statements in `out`. -> {name: index} of its defs and classes."""
+def _load(out: Extracted, cell: Cell, body: list[ast.stmt]) -> dict[str, tuple[int, Def]]:
+    """Record the cell's loadable statements in `out`. -> {name: (index, node)} of its defs and
+    classes."""
     out.cells.append(cell)
-    defs = {}
+    defs: dict[str, tuple[int, Def]] = {}
     for i in cell.keep:
         stmt = body[i]
         out.kept.append(Kept(cell.filename, i, stmt))
         if isinstance(stmt, _DEFS):
             out.defined.add(stmt.name)
-            defs[stmt.name] = i
+            defs[stmt.name] = i, stmt
         else:
             out.module_level.append(stmt)
     return defs
@@ -206,19 +208,20 @@ def _load(out: Extracted, cell: Cell, body: list[ast.stmt]) -> dict[str, int]:
 def _locate(
     out: Extracted,
     functions: list[str],
-    graded_cells: dict[str, tuple[Cell, list[ast.stmt], dict[str, int]]],
-    last_def: dict[str, ast.stmt],
+    graded_cells: dict[str, tuple[Cell, dict[str, tuple[int, Def]]]],
+    last_def: dict[str, Def],
 ) -> None:
     """Each graded function's def: the one in its grade_id's cell, else the last of its name."""
     for fn in functions:
         if fn in out.missing:
             continue
         graded = graded_cells.get(fn)
-        if graded and fn in graded[2]:
-            cell, body, defs_here = graded
-            out.defs[fn], out.found_by[fn] = body[defs_here[fn]], "grade_id"
+        if graded and fn in graded[1]:
+            cell, defs_here = graded
+            index, node = defs_here[fn]
+            out.defs[fn], out.found_by[fn] = node, "grade_id"
             # the graded cell's def wins over a later scratch redefinition of the same name
-            out.cells.append(Cell(cell.filename, cell.source, [defs_here[fn]]))
+            out.cells.append(Cell(cell.filename, cell.source, [index]))
         elif fn in last_def:
             out.defs[fn], out.found_by[fn] = last_def[fn], "name"
         elif graded:
@@ -241,8 +244,8 @@ def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
             "reads: remove pasted data or outputs from the code cells and submit again"
         )
     out = Extracted()
-    graded_cells: dict[str, tuple[Cell, list[ast.stmt], dict[str, int]]] = {}  # by grade_id
-    last_def: dict[str, ast.stmt] = {}  # name -> the last top-level def or class of that name
+    graded_cells: dict[str, tuple[Cell, dict[str, tuple[int, Def]]]] = {}  # by grade_id
+    last_def: dict[str, Def] = {}  # name -> the last top-level def or class of that name
     for number, cell in enumerate(nb.cells, start=1):
         if cell.get("cell_type") != "code" or notebook.is_kit_cell(cell):
             continue  # the kit's own cells (visible checks): grading needs none of their code
@@ -254,8 +257,8 @@ def extract(nb: nbformat.NotebookNode, functions: list[str]) -> Extracted:
             continue
         loaded = Cell(f"<cell {number}>", source, [i for i, s in enumerate(body) if _loadable(s)])
         defs = _load(out, loaded, body)
-        last_def |= {name: body[i] for name, i in defs.items()}
+        last_def |= {name: node for name, (_, node) in defs.items()}
         if graded:
-            graded_cells[graded] = (loaded, body, defs)
+            graded_cells[graded] = (loaded, defs)
     _locate(out, functions, graded_cells, last_def)
     return out

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from dlnlp.course import hidden_test_name
 from dlnlp.errors import HiddenTestsError
 from dlnlp.grade import pytest_session
 from dlnlp.grade.session import StudentError
@@ -52,6 +53,9 @@ class Outcome:
 
 
 def _describe(item: pytest.Item) -> HiddenTest:
+    # a hidden test is a function in a test_<function>.py module: pytest.Function, whose
+    # .module and .function the base Item type does not declare
+    assert isinstance(item, pytest.Function), item
     module = item.module.__name__.rsplit(".", 1)[-1]
     function = module.removeprefix("test_")
     doc = (item.function.__doc__ or "").strip().splitlines()
@@ -92,6 +96,8 @@ class _Plugin:
             self.outcomes.append(_classify(_describe(item), call.excinfo))
         if call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception):
             return None  # pytest's own report: it knows skips (and xfail wraps it)
+        when = call.when
+        assert when != "collect"  # a test's phases only: this hook never sees collection
         # a bare report: pytest's own renders a long traceback of every failure (~15 ms each,
         # a third of a mutant's grading), which no one reads here (the outcome above is ours)
         return pytest.TestReport(
@@ -100,7 +106,7 @@ class _Plugin:
             {},
             "passed" if call.excinfo is None else "failed",
             None if call.excinfo is None else call.excinfo.typename,
-            call.when,
+            when,
             duration=call.duration,
             start=call.start,
             stop=call.stop,
@@ -181,7 +187,7 @@ class _Runner:
         self.stamp = _stamp(test_dir)
 
     def run(self, student, functions: list[str] | None) -> list[Outcome]:
-        files = None if functions is None else {f"test_{fn}.py" for fn in functions}
+        files = None if functions is None else {hidden_test_name(fn) for fn in functions}
         items = [i for i in self.session.items if files is None or i.path.name in files]
         self.plugin._student, self.plugin.outcomes = student, []
         try:

@@ -18,7 +18,7 @@ another function is the builtin). Each rule has a stable id and says what to do 
 (RULES). A statement that breaks one never runs: a graded function or class that breaks one
 scores 0, and any other statement is not loaded, with a problem naming the rule and the cell
 (`enforce`). Code that passes can still misbehave at run time; the sandbox and the run-time
-guards hold that (README, "What a ban guarantees").
+guards hold that (docs/security.md, "What a ban guarantees").
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ class _Scope:
 
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -111,7 +112,7 @@ def _bind_target(target: ast.AST, bound: dict[str, str]) -> None:
             bound.setdefault(n.id, "var")
 
 
-def _scope_of(node: ast.AST, kind: str) -> _Scope:
+def _scope_of(node: _ScopeNode, kind: str) -> _Scope:
     """The names `node`'s own scope binds (parameters, assignments, imports, nested defs, loop
     and except targets), not looking into the scopes nested in it (a comprehension's walrus
     binds here, as Python has it)."""
@@ -126,9 +127,9 @@ def _scope_of(node: ast.AST, kind: str) -> _Scope:
     while todo:
         n = todo.pop()
         if isinstance(n, (ast.Import, ast.ImportFrom)):
-            for a in n.names:
-                if a.name != "*":
-                    scope.bound[a.asname or a.name.split(".")[0]] = "import"
+            for alias in n.names:
+                if alias.name != "*":
+                    scope.bound[alias.asname or alias.name.split(".")[0]] = "import"
             continue
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             scope.bound[n.name] = "var"
@@ -165,7 +166,9 @@ class _Checker(ast.NodeVisitor):
     visited (its first parameter, never rebound), whose own private attributes are allowed."""
 
     def __init__(self, aliases: dict[str, set[str]], module: _Scope, allowlist: Allowlist) -> None:
-        self.aliases, self.found, self.receiver = aliases, [], None
+        self.aliases = aliases
+        self.found: list[Violation] = []
+        self.receiver: str | None = None
         self.resolve = allowlist.resolve
         self.scopes = [module]
         self.bases: set[int] = set()  # ids of nodes that are the `x` of an `x.attr`
@@ -349,7 +352,7 @@ class _Checker(ast.NodeVisitor):
 
     # --- definitions ------------------------------------------------------------------------
 
-    def _decorators(self, node: ast.FunctionDef | ast.ClassDef) -> None:
+    def _decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         for d in node.decorator_list:
             target = d.func if isinstance(d, ast.Call) else d
             ok = False
@@ -411,7 +414,7 @@ class _Checker(ast.NodeVisitor):
         self.receiver = outer
         self.scopes.pop()
 
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
         outer, self.receiver = self.receiver, None  # a nested function's `self` is free
         self._function(node)
         self.receiver = outer

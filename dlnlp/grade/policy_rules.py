@@ -1,6 +1,6 @@
 """The code policy's rules as data: the syntax a kept statement may use, the dunders it may
 touch, and what each rule tells a student (dlnlp/grade/policy.py applies them; the names a
-statement may reach are dlnlp/grade/allowlist.py). A rule's id is stable: feedback, the README
+statement may reach are dlnlp/grade/allowlist.py). A rule's id is stable: feedback, docs/security.md
 and tests name it.
 """
 

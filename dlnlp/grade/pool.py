@@ -105,8 +105,10 @@ class Pool:
                 self._give(self._fork(), todo)
             while any(c.task is not None for c in self.children.values()):
                 for key, _ in self.selector.select():
-                    child = self.children[key.fileobj.fileno()]
+                    child = self.children[key.fd]  # the fd of its socket, as registered
                     task = child.task
+                    if task is None:  # a grader writes only when given a task
+                        raise RuntimeError(f"grader process {child.pid} closed with no task")
                     try:
                         reply = codec.recv(child.sock, bounded=False)  # our own grader's Results
                     except (EOFError, OSError, codec.CodecError):

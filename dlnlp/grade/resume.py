@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from dlnlp import __version__
 from dlnlp.config import AssignmentConfig, Limits
-from dlnlp.course import material_files
+from dlnlp.course import hidden_test_name, material_files
 from dlnlp.files import atomic_write
 from dlnlp.results import Results
 
@@ -53,7 +53,7 @@ class Grading:
     def of(
         cls, config: AssignmentConfig, limits: Limits, test_dir: Path, data_dir: Path | None
     ) -> Grading:
-        tests = {f"test_{fn}.py" for fn in config.functions}
+        tests = {hidden_test_name(fn) for fn in config.functions}
         shared = [p for p in material_files(test_dir) if p.name not in tests]
         if data_dir is not None:
             shared += material_files(data_dir)
@@ -65,7 +65,7 @@ class Grading:
         )
         functions = {}
         for fn, cfg in config.functions.items():
-            test_file = test_dir / f"test_{fn}.py"
+            test_file = test_dir / hidden_test_name(fn)
             functions[fn] = _sha(
                 fn.encode(),
                 cfg.model_dump_json().encode(),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import time
+from typing import Any
 
 from dlnlp.config import Limits
 from dlnlp.grade.extract import Extracted
 from dlnlp.grade.untrusted import clip, clip_name, clip_problems, clip_traceback
-from dlnlp.sandbox.client import Worker, WorkerFailure, Zygote
+from dlnlp.sandbox.client import Spawner, Worker, WorkerFailure, Zygote
 from dlnlp.sandbox.codec import Ref
 from dlnlp.verdicts import WORKER_REPLIES, Verdict
 
@@ -59,7 +60,7 @@ def _failure_text(fn: str, verdict: Verdict, detail: str, limits: Limits) -> str
 class Session:
     def __init__(
         self,
-        zygote: Zygote,
+        zygote: Zygote | Spawner,
         extracted: Extracted,
         banned: dict[str, list[str]],
         limits: Limits,
@@ -166,15 +167,16 @@ class Session:
             raise
         if reply["ok"] is True:
             return reply.get("value")
-        raise self._reply_error(fn, reply)
+        raise self._reply_error(worker, fn, reply)
 
-    def _reply_error(self, fn: str, reply: dict) -> StudentError:
-        """The StudentError a failure reply stands for (the reply checked by `_error` first)."""
+    def _reply_error(self, worker: Worker, fn: str, reply: dict) -> StudentError:
+        """The StudentError a failure reply of `worker` stands for (the reply checked by `_error`
+        first)."""
         try:
             err = self._error(fn, reply)
         except StudentError as e:  # a reply no honest worker sends: the function fails
             self.fatal[fn] = e
-            self.worker.kill()
+            worker.kill()
             return e
         verdict = err["verdict"]
         if verdict == Verdict.BANNED:
@@ -187,7 +189,7 @@ class Session:
                 apis=err["apis"],
             )
         if verdict == Verdict.MEMORY:  # reclaim the memory: fresh worker for the next function
-            self.worker.kill()
+            worker.kill()
             return self._fail(fn, verdict, traceback=err["traceback"])
         if verdict == Verdict.MISSING:
             return self._fail(fn, verdict, keep=False)
@@ -206,14 +208,15 @@ class Session:
         err = reply.get("error")
         if not isinstance(err, dict) or err.get("kind") not in WORKER_REPLIES:
             raise self._fail(fn, Verdict.PROTOCOL, _FORGED, keep=False)
-        out = {
+        out: dict[str, Any] = {
             "verdict": Verdict(err["kind"]),
             "type": clip_name(err.get("type", "")),
             "message": clip(err.get("message", "")),
             "traceback": clip_traceback(err.get("traceback", "")),
         }
         if out["verdict"] == Verdict.BANNED:  # only names we gave it: a forged list carries no text
-            said = err.get("apis") if isinstance(err.get("apis"), list) else []
+            apis = err.get("apis")
+            said = apis if isinstance(apis, list) else []
             out["apis"] = [a for a in self.banned.get(fn, []) if a in said]
             if not out["apis"]:
                 raise self._fail(fn, Verdict.PROTOCOL, _FORGED, keep=False)

@@ -104,9 +104,9 @@ def _uses(extracted: Extracted, nodes: list[ast.AST], banned: list[str]) -> list
     for name in extracted.defined:  # the notebook's own functions shadow imported names
         aliases.pop(name, None)
     for node in nodes:
-        for stmt in ast.walk(node):
-            if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign)):
-                _bind(stmt, aliases)
+        for inner in ast.walk(node):
+            if isinstance(inner, (ast.Import, ast.ImportFrom, ast.Assign)):
+                _bind(inner, aliases)
     methods = _methods(banned)
     hits: list[str] = []
     for n in (n for node in nodes for n in ast.walk(node)):

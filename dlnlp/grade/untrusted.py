@@ -2,7 +2,7 @@
 
 Everything the worker sends is the student's to choose, including what a well-behaved worker
 would have cut already (a forged reply skips the worker's own caps). So the trusted side cuts
-again, to sizes documented in the README:
+again, to sizes documented in docs/security.md:
 
 | text                                 | at most                                  |
 |--------------------------------------|------------------------------------------|

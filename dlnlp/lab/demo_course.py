@@ -46,11 +46,11 @@ def build_demo_course(
     start = time.monotonic()
     new = [a for a in assignments if not (root / "release" / a / f"{a}.ipynb").is_file()]
     if new:
-        samples = sum(len(list((course.root / "examples" / a).glob("*.ipynb"))) for a in new)
-        seconds = GENERATE_SECONDS * len(new) + GRADE_SECONDS * samples
+        count = sum(len(list(course.examples_dir(a).glob("*.ipynb"))) for a in new)
+        seconds = GENERATE_SECONDS * len(new) + GRADE_SECONDS * count
         say(
             f"first start of {len(new)} assignment(s): generating them with nbgrader and grading "
-            f"{samples} sample submissions, about {seconds / 60:.1f} min on 2 idle cores (a busy "
+            f"{count} sample submissions, about {seconds / 60:.1f} min on 2 idle cores (a busy "
             "machine takes several times that); later starts take seconds"
         )
     for i, a in enumerate(assignments, 1):
@@ -64,7 +64,7 @@ def build_demo_course(
             released = nbgrader("release_assignment", a, "--force", root=root)
             if released.returncode != 0:
                 raise BuildError(f"nbgrader release_assignment {a} failed:\n{released.stderr}")
-        samples = sorted((course.root / "examples" / a).glob("*.ipynb"))
+        samples = sorted(course.examples_dir(a).glob("*.ipynb"))
         for sample in samples:
             folder = root / "submitted" / sample.stem / a
             folder.mkdir(parents=True, exist_ok=True)

@@ -89,7 +89,7 @@ def check_course(root: Path, assignment_id: str) -> None:
 
 def record_scores(
     root: Path, assignment_id: str, results: list[Results], out_dir: Path | None = None
-) -> list[str]:
+) -> Recorded:
     """Write every student's per-function scores into the course's gradebook.
 
     The gradebook must already know the assignment and its cells: `dlnlp build ID

@@ -109,7 +109,9 @@ def score_distribution(results: list[Results], path: Path) -> Path:
 
 def pass_rates(results: list[Results], path: Path) -> Path:
     """Tests grouped under a bold heading per function; each bar coloured by how hard it was."""
-    labels, values, colors, headings = [], [], [], []
+    labels: list[str] = []
+    values: list[float] = []
+    colors, headings = [], []
     function = None
     for r in stats.pass_rates(results):
         if r.function != function:

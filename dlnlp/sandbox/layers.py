@@ -237,7 +237,7 @@ def isolate(
     uid: int = UID_BASE,
 ) -> dict:
     """Apply every remaining layer in the worker (pid 1 of its namespace); return what is in force."""
-    layers = dict(namespaces)
+    layers: dict[str, bool | int] = dict(namespaces)  # landlock: the ABI in force, 0 for none
     python_roots = list(dict.fromkeys([sys.base_prefix, sys.prefix, *site.getsitepackages()]))
     if namespaces.get("mount_namespace"):
         layers["mount_namespace"] = hide_paths(secrets, [*python_roots, scratch])
@@ -248,7 +248,7 @@ def isolate(
     can_drop = os.geteuid() == 0
     if can_drop and any(_closed_ancestor(r) for r in python_roots):
         # without this, the worker's user could not import the rest of the standard library
-        can_drop = layers["mount_namespace"]
+        can_drop = bool(layers["mount_namespace"])
         if can_drop:
             try:
                 expose_install(python_roots)

@@ -4,7 +4,7 @@ They watch how student code uses a model, which no returned value shows: whether
 were zeroed before each backward pass, and in which mode (train/eval) each forward pass ran;
 `logits` runs a model without autograd and sends back only what a causality check needs.
 
-Student code shares this process, so the probes assume it is hostile (README, "Security"):
+Student code shares this process, so the probes assume it is hostile (docs/security.md):
 - torch's registration functions are captured when this module is imported, before any student
   code loads, and called unbound, so a model cannot override them;
 - the model tree and each `training` flag are read from the instances' own dicts, never through
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Callable
 
 import torch
 import torch.optim.optimizer as _optimizer_module
@@ -64,7 +65,8 @@ def _called_by(code: types.CodeType, up: int = 1) -> bool:
 
 def _modules(model: torch.nn.Module) -> list[object]:
     """`model` and its registered submodules, walked through the raw `_modules` dicts."""
-    seen, order, todo = set(), [], [model]
+    seen, todo = set(), [model]
+    order: list[object] = []
     while todo and len(order) < _MAX_MODULES:
         m = todo.pop()
         if id(m) in seen or not issubclass(type(m), torch.nn.Module):  # type(): no __class__ lie
@@ -87,7 +89,8 @@ def _flag(module: object) -> bool | None:
 def _named_parameters(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     """Every parameter of the tree by its dotted name (each object once, under its first name),
     from the raw `_modules` and `_parameters` dicts (no overridable .named_parameters())."""
-    named, seen, todo, walked = {}, set(), [("", model)], set()
+    named, seen, todo = {}, set(), [("", model)]
+    walked: set[int] = set()
     while todo and len(walked) < _MAX_MODULES:
         prefix, m = todo.pop(0)
         if id(m) in walked or not issubclass(type(m), torch.nn.Module):
@@ -122,12 +125,15 @@ def _parameters(model: torch.nn.Module, genuine: bool = True) -> list[torch.Tens
     return params
 
 
+_Watch = Callable[[torch.nn.Module], None]  # watch_*: start counting for a model
+_Report = Callable[..., dict[str, int]]  # *_report: the counts for a model
+
 # Each factory below makes one pair of probes sharing counters that only their closures reach;
 # it is called once at import and deleted, so its state lives in no module global that student
 # code could rebind (vars(probes) is a plain dict), and its hooks are nested for the same reason.
 
 
-def _gradient_probes():
+def _gradient_probes() -> tuple[_Watch, _Report]:
     """watch_gradients and gradient_report."""
     gradients: dict[int, list[dict[str, int]]] = {}  # id(model) -> one counter per parameter
     # the models watched: kept alive, so that no other object reuses their id()
@@ -168,7 +174,7 @@ def _gradient_probes():
     return watch_gradients, gradient_report
 
 
-def _mode_probes():
+def _mode_probes() -> tuple[_Watch, _Report]:
     """watch_modes and mode_report (about 50 lines: its forward hooks are nested, as above)."""
     passes: dict[int, dict[str, int]] = {}  # id(model) -> forward pass counts
     watched: dict[int, object] = {}  # as in _gradient_probes
@@ -225,7 +231,7 @@ def _zero_passes() -> dict[str, int]:
     return {k: 0 for k in (*kinds, "trained", *(f"trained_{k}" for k in kinds[1:]))}
 
 
-def _optimizer_probes():
+def _optimizer_probes() -> tuple[_Watch, _Report]:
     """watch_optimizers and optimizer_report."""
     steps: dict[int, dict[str, int]] = {}  # id(model) -> optimizer step counts
     watched: dict[int, object] = {}  # as in _gradient_probes
@@ -268,7 +274,8 @@ def _held(optimizer: object) -> tuple[set[int], bool]:
         if isinstance(optimizer, torch.optim.Optimizer)
         else None
     )
-    held, frozen, seen = set(), False, 0
+    frozen, seen = False, 0
+    held: set[int] = set()
     for group in groups if type(groups) is list else ():
         params = group.get("params") if type(group) is dict else None
         for p in params if type(params) is list else ():
@@ -317,9 +324,9 @@ def parameter_values(model: torch.nn.Module) -> dict[str, torch.Tensor]:
         }
 
 
-def table() -> dict[str, object]:
+def table() -> dict[str, Callable[..., object]]:
     """The probes by name, for the worker to bind before any student code loads."""
-    names = ("watch_gradients", "gradient_report", "watch_modes", "mode_report")
+    names: tuple[str, ...] = ("watch_gradients", "gradient_report", "watch_modes", "mode_report")
     names += ("watch_optimizers", "optimizer_report", "parameter_values")
     return {n: globals()[n] for n in (*names, "parameter_count", "logits")}
 

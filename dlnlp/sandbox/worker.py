@@ -24,6 +24,7 @@ import socket
 import sys
 import tempfile
 import traceback
+import types
 
 import torch
 
@@ -106,7 +107,9 @@ class Session:
             for i in cell["keep"]:
                 try:  # e.g. a nonlocal with nothing to bind to: the parse passes, compile not
                     module = ast.Module([body[i]], [])
-                    code = compile(module, filename, "exec", dont_inherit=True)
+                    code: types.CodeType | SyntaxError = compile(
+                        module, filename, "exec", dont_inherit=True
+                    )
                 except SyntaxError as e:
                     code = e
                 compiled.append((filename, body[i].lineno, code))

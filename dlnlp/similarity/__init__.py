@@ -98,6 +98,7 @@ def find_similar(
             codes, result.students, functions, settings, bar.update
         )
     if ref is not None:
+        assert ref_fps is not None, "read_class fingerprints the reference it is given"
         result.reference = str(solution.relative_to(course.root))
         result.code[REFERENCE] = ref.functions
         result.pairs += compare.reference_pairs(

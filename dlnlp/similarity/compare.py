@@ -119,7 +119,7 @@ def class_pairs(
     students: list[str],
     functions: list[str],
     settings: Settings,
-    tick: Callable[[], None] = lambda: None,
+    tick: Callable[[], object] = lambda: None,
 ) -> tuple[list[Pair], int]:
     """(the flagged pairs of students, how many (pair, function) comparisons copydetect made);
     `tick` after each function."""

@@ -1,4 +1,4 @@
-"""The comparison's knobs and their defaults (`dlnlp similarity --help`, README "Code
+"""The comparison's knobs and their defaults (`dlnlp similarity --help`, docs/instructors.md, "Code
 similarity"). No copydetect here: the CLI reads the defaults without loading it."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ WINDOW = 6
 
 @dataclass(frozen=True)
 class Settings:
-    """The comparison's knobs; the defaults are `dlnlp similarity`'s (README, "Code similarity")."""
+    """The comparison's knobs; the defaults are `dlnlp similarity`'s (docs/instructors.md, "Code similarity")."""
 
     # a pair is flagged when this share of one side's code (graded functions, starter code
     # removed) is also in the other's, for one function or the submission as a whole

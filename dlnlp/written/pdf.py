@@ -22,15 +22,19 @@ import threading
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dlnlp.browser import MISSING, children, descendants, find_chromium, launch_args
 from dlnlp.errors import DlnlpError
+
+if TYPE_CHECKING:  # playwright comes with the pdf extra, imported when a renderer starts
+    from playwright.sync_api import PdfMargins
 
 INSTALL = "written-answer PDFs need the pdf extra: pip install -e '.[pdf]'"
 TIMEOUT = 20.0  # seconds one student's page may take to load, typeset and print
 GRACE = 15.0  # past timeout + GRACE, playwright itself is stuck: kill and start again
 START = 60.0  # seconds Chromium may take to start
-MARGIN = {side: "1.5cm" for side in ("top", "bottom", "left", "right")}
+MARGIN: PdfMargins = {"top": "1.5cm", "bottom": "1.5cm", "left": "1.5cm", "right": "1.5cm"}
 # set by the kit's MathJax settings once questions and answers are typeset (a page without
 # MathJax has it from the start); polled every 20 ms: waiting on frames costs 0.3 s a page
 TYPESET = "() => document.documentElement.hasAttribute('data-typeset')"
@@ -174,9 +178,10 @@ class PdfRenderer:
         except ImportError:
             raise PdfError(INSTALL) from None
         self.mathjax_url = mathjax_url()
-        self._path = find_chromium()
-        if self._path is None:
+        path = find_chromium()
+        if path is None:
             raise PdfError(MISSING)
+        self._path = path
         self._tmp = tempfile.TemporaryDirectory(prefix="dlnlp-pdf-")
         try:
             self._chromium = _Chromium(self._path, Path(self._tmp.name))

@@ -11,10 +11,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[author,pdf,dev]'
 	touch $(STAMP)
 
-# test files run on this many pytest workers (each file's tests stay on one worker, so a file's
-# graded batch is shared by its tests; tests/conftest.py groups them, per assignment where a file's
-# batches are); the batches inside use every core anyway, so keep it small. Installed pytest
-# plugins are not loaded (anyio's, playwright's...): xdist alone is asked for.
+# test files run on this many pytest workers (loadscope: each file's tests stay on one worker, so a
+# file's graded batch is shared by its tests; test_mutants.py's classes, one per assignment, are
+# spread over the workers); the batches inside use every core anyway, so keep it small. Installed
+# pytest plugins are not loaded (anyio's, playwright's...): xdist alone is asked for. Not
+# loadgroup: with pytest 9.2 it silently stops grouping (pytest-xdist issue 1386).
 TEST_WORKERS ?= 2
 
 ## demo: install, build the releases, grade the sample submissions, print each grade table, compare their code (demo-out/<id>/similarity/similarity.html: lstm's copied sample is perfect's code in disguise), write each class report (demo-out/<id>/report/report.html, linking the comparison) and attention's written-answer PDFs
@@ -35,7 +36,7 @@ demo: release
 ## test: the kit's whole test suite (slow benchmarks excluded) and the linter
 test: $(STAMP)
 	$(BIN)/ruff check dlnlp tests autograder solutions examples bench
-	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -q -n $(TEST_WORKERS) --dist loadgroup --durations=10
+	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -q -n $(TEST_WORKERS) --dist loadscope --durations=10
 
 ## lab: a demo nbgrader course (releases + sample submissions, graded by dlnlp) in JupyterLab on 127.0.0.1; make lab STUDENT=1 for a student's view, A=attention for one assignment
 lab: $(STAMP)

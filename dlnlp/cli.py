@@ -258,25 +258,27 @@ def lab(
     ids = list(assignments) or list(course.config().assignments)
     build_demo_course(course, course_dir, ids, jobs=os.cpu_count() or 1, say=click.echo)
     folder = student_folder(course_dir, course_dir.parent / "student", ids) if student else None
-    started = start_lab(
-        folder or course_dir, student=student, port=port, log=course_dir.parent / "lab.log"
-    )
-    first = ids[0]
-    if student:
-        click.echo(f"\nJupyterLab, a student's view of {folder}:")
-        click.echo(f"  {started.link(f'lab/tree/{first}/{first}.ipynb')}")
-    else:
-        click.echo(f"\nJupyterLab on the course {course_dir}:")
-        click.echo(f"  formgrader:  {started.link('formgrader')}")
-        click.echo(f"  JupyterLab:  {started.link()}")
-    click.echo(f"(log: {course_dir.parent / 'lab.log'}; Ctrl-C stops it)")
 
     def stopped(signum, frame):  # SIGTERM, SIGHUP: as Ctrl-C, JupyterLab stops with us
         raise KeyboardInterrupt
 
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, stopped)
+    started = start_lab(
+        folder or course_dir, student=student, port=port, log=course_dir.parent / "lab.log"
+    )
+    # from here a stop (Ctrl-C, a signal) is caught, even one that arrives as the URLs print:
+    # the tests (and a person) stop it as soon as they read the URL
     try:
+        first = ids[0]
+        if student:
+            click.echo(f"\nJupyterLab, a student's view of {folder}:")
+            click.echo(f"  {started.link(f'lab/tree/{first}/{first}.ipynb')}")
+        else:
+            click.echo(f"\nJupyterLab on the course {course_dir}:")
+            click.echo(f"  formgrader:  {started.link('formgrader')}")
+            click.echo(f"  JupyterLab:  {started.link()}")
+        click.echo(f"(log: {course_dir.parent / 'lab.log'}; Ctrl-C stops it)")
         started.process.wait()
     except KeyboardInterrupt:
         click.echo("stopping JupyterLab")

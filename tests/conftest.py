@@ -120,20 +120,3 @@ def page(browser, request):
         Path(shots).mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(Path(shots) / f"{request.node.name}.png"), full_page=True)
     pg.close()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Under `--dist loadgroup` (make test), a test file's tests run on one worker, so its
-    module-scoped batches are graded once; a file whose batches are per assignment (the catalogue,
-    the visible checks) names one group per assignment instead, so both workers share it."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
-
-
-def per_assignment(values, assignment_of, file: str) -> list:
-    """`values` as pytest params, each in the xdist group of its assignment within `file`."""
-    return [
-        pytest.param(v, marks=pytest.mark.xdist_group(f"{file}:{assignment_of(v)}")) for v in values
-    ]

@@ -12,14 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import (
-    COURSE,
-    full_marks,
-    function_scores,
-    grade_notebooks,
-    per_assignment,
-    with_code,
-)
+from conftest import COURSE, full_marks, function_scores, grade_notebooks, with_code
 from dlnlp.author.catalogue import alternatives, mutants
 from dlnlp.author.minimums import MIN_ALTERNATIVES, MIN_MUTANTS
 
@@ -73,13 +66,7 @@ def test_catalogue_is_large_enough(assignment):
     assert sum(p.parent.name == assignment for p in ALTERNATIVES) >= MIN_ALTERNATIVES
 
 
-@pytest.mark.parametrize(
-    "mutant",
-    per_assignment(MUTANTS, lambda m: m.path.parent.name, "mutants"),
-    ids=lambda m: f"{m.path.parent.name}/{m.name}",
-)
-def test_mutant_loses_points_on_its_function_with_its_hint(graded, mutant):
-    """Does this mutant lose points on the function it breaks, with a message naming the mistake?"""
+def _mutant_loses_points(graded, mutant) -> None:
     assignment, target, hint = mutant.path.parent.name, mutant.target, mutant.hint
     r = graded(assignment)[f"mutant-{mutant.name}"]
     scores, full = function_scores(r), full_marks(r)
@@ -94,12 +81,31 @@ def test_mutant_loses_points_on_its_function_with_its_hint(graded, mutant):
         )
 
 
-@pytest.mark.parametrize(
-    "alternative",
-    per_assignment(ALTERNATIVES, lambda p: p.parent.name, "mutants"),
-    ids=lambda p: f"{p.parent.name}/{p.stem}",
-)
-def test_correct_alternative_gets_full_marks(graded, alternative):
-    """Does a correct solution written differently (einsum, loops, float64 inside) get 100%?"""
-    r = graded(alternative.parent.name)[f"alt-{alternative.stem}"]
-    assert r.score == r.max_score, [(t.name, t.output) for t in r.tests if t.status == "failed"]
+def _catalogue_tests(assignment: str) -> type:
+    """The tests of one assignment's catalogue, as a class: `make test` (--dist loadscope)
+    hands each class to one worker, so each assignment's batch is graded once and the
+    assignments' batches spread over the workers."""
+    ms = [m for m in MUTANTS if m.path.parent.name == assignment]
+    alts = [p for p in ALTERNATIVES if p.parent.name == assignment]
+
+    class Catalogue:
+        @pytest.mark.parametrize("mutant", ms, ids=lambda m: f"{m.path.parent.name}/{m.name}")
+        def test_mutant_loses_points_on_its_function_with_its_hint(self, graded, mutant):
+            """Does this mutant lose points on the function it breaks, with a message naming
+            the mistake?"""
+            _mutant_loses_points(graded, mutant)
+
+        @pytest.mark.parametrize("alternative", alts, ids=lambda p: f"{p.parent.name}/{p.stem}")
+        def test_correct_alternative_gets_full_marks(self, graded, alternative):
+            """Does a correct solution written differently (einsum, loops, float64 inside) get
+            100%?"""
+            r = graded(alternative.parent.name)[f"alt-{alternative.stem}"]
+            failed = [(t.name, t.output) for t in r.tests if t.status == "failed"]
+            assert r.score == r.max_score, failed
+
+    Catalogue.__name__ = Catalogue.__qualname__ = f"TestCatalogue_{assignment}"
+    return Catalogue
+
+
+for _a in ASSIGNMENTS:
+    globals()[f"TestCatalogue_{_a}"] = _catalogue_tests(_a)

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import COURSE, per_assignment, release, solved
+from conftest import COURSE, release, solved
 from dlnlp.author.minimums import written_questions_ok
 
 ASSIGNMENTS = list(COURSE.config().assignments)
@@ -85,7 +85,7 @@ def _written(nb):
     ]
 
 
-@pytest.mark.parametrize("assignment", per_assignment(ASSIGNMENTS, str, "release_notebook"))
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_visible_checks_pass_for_the_reference_without_stderr(assignment):
     nb = _ran(assignment)[0]
     assert not _errors(nb), [f"{e.ename}: {e.evalue}" for e in _errors(nb)]
@@ -97,7 +97,7 @@ def test_visible_checks_pass_for_the_reference_without_stderr(assignment):
         assert f"✓ {fn}: all visible checks passed" in _printed(cell), _printed(cell)
 
 
-@pytest.mark.parametrize("assignment", per_assignment(ASSIGNMENTS, str, "release_notebook"))
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_visible_checks_fail_for_the_stubs(assignment):
     """Run All stops at a NotImplementedError; each check cell fails and says ✗ and why."""
     nb = _ran(assignment)[1]

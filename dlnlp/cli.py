@@ -427,18 +427,25 @@ def list_assignments(root: Path | None) -> None:
 @main.command()
 @click.argument("assignment")
 @click.option("--only", metavar="FUNCTION", help="Check only this graded function.")
+@click.option(
+    "--notebook-only",
+    is_flag=True,
+    help="Run only the notebook's visible checks (on the reference, the stub and each mutant), "
+    "without grading: seconds, to iterate on a check cell.",
+)
 @root_option
-def check(assignment: str, only: str | None, root: Path | None) -> None:
+def check(assignment: str, only: str | None, notebook_only: bool, root: Path | None) -> None:
     """The author's loop: the reference at full marks, the release stub at zero, each catalogued
     mutant caught with its hint (tests/mutants/ASSIGNMENT/), each alternative at full marks
     (tests/alternatives/ASSIGNMENT/), the visible checks passing on the reference and failing on
-    the stub. Exit code 1 when anything failed."""
+    the stub and on each mutant not marked `hidden-only` (with the catch rate per function).
+    Exit code 1 when anything failed."""
     import time
 
     from dlnlp.author.check import check_assignment
 
     start = time.monotonic()
-    report = check_assignment(_course(root), assignment, only)
+    report = check_assignment(_course(root), assignment, only, notebook_only=notebook_only)
     click.echo(report.render(time.monotonic() - start))
     sys.exit(0 if report.ok else 1)
 

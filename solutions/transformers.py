@@ -110,7 +110,7 @@ def generate(model, prompt_ids, n_tokens, temperature=1.0, top_k=None, seed=0):
 def bert_inputs(a_ids, b_ids, cls_id, sep_id, pad_id, max_len):
     """Reference: [CLS] A [SEP] B [SEP], longest-first truncation, padded at the end."""
     a, b = [int(t) for t in a_ids], [int(t) for t in b_ids]
-    while len(a) + len(b) > max_len - 3:  # BERT's truncate_seq_pair: one token at a time
+    while len(a) + len(b) > max_len - 3:  # BERT run_classifier.py's _truncate_seq_pair
         (a if len(a) > len(b) else b).pop()  # from the longer segment's end, B on a tie
     ids = [cls_id, *a, sep_id, *b, sep_id]
     types = [0] * (len(a) + 2) + [1] * (len(b) + 1)  # [CLS] and the first [SEP] belong to A

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from conftest import COURSE, REPO
 from dlnlp.author import new as new_module
+from dlnlp.author.catalogue import too_many_hidden_only
 from dlnlp.author.check import below_minimums
 from dlnlp.author.config_edit import _yaml
 from dlnlp.author.new import NewError, new_assignment
@@ -146,6 +147,43 @@ def test_check_fails_when_a_hint_is_wrong(broken):
 
 def test_check_fails_when_the_visible_checks_fail_on_the_reference(broken):
     assert "✗ visible checks: fail on the reference: ✗ softmax:" in broken.output
+
+
+def test_check_fails_when_a_visible_check_passes_a_mutant(broken):
+    """Is a mutant the notebook's own check lets through (here: correct code) a failure, with
+    the catch rate printed?"""
+    line = next(x for x in broken.output.splitlines() if "visible checks' catch rate" in x)
+    assert line.startswith("  ✗") and "pass on mutant(s) softmax_correct" in line, line
+
+
+def test_notebook_only_prints_the_catch_rate_and_honours_hidden_only(tmp_path):
+    """Does `dlnlp check --notebook-only` run the visible checks alone (no grading), print the
+    catch rate, accept a mutant marked `hidden-only`, and count the marks against the 10 %?"""
+    course = _new_course(tmp_path / "course")
+    root = str(course.root)
+    green = dlnlp("check", A, "--notebook-only", "--root", root)
+    assert green.exit_code == 0, green.output
+    assert "✓ visible checks' catch rate: catch 10/10 mutants" in green.output
+    assert "✓ visible checks on alternatives: pass on 3" in green.output
+    assert "mutant softmax_" not in green.output  # nothing graded: no mutant verdicts
+    correct = (
+        '"""Correct after all.\n\ntarget: softmax\nhint: anything\n{extra}"""\nimport torch\n\n\n'
+        "def softmax(x):\n    return torch.exp(x - torch.logsumexp(x, -1, keepdim=True))\n"
+    )
+    passes = course.mutants_dir(A) / "softmax_passes.py"
+    passes.write_text(correct.format(extra=""))
+    red = dlnlp("check", A, "--notebook-only", "--root", root)
+    assert red.exit_code == 1 and "pass on mutant(s) softmax_passes" in red.output, red.output
+    passes.write_text(correct.format(extra="hidden-only: banned API (torch.logsumexp)\n"))
+    marked = dlnlp("check", A, "--notebook-only", "--root", root)
+    assert marked.exit_code == 0, marked.output
+    assert "catch 10/11 mutants (1 hidden-only: banned API (torch.logsumexp))" in marked.output
+    assert too_many_hidden_only(course, A) is None  # a banned API does not count
+    slow = correct.format(extra="hidden-only: a statistical check, too slow\n")
+    passes.write_text(slow)
+    assert too_many_hidden_only(course, A) is None  # 1 of 11: under 10 %
+    (course.mutants_dir(A) / "softmax_passes_too.py").write_text(slow)
+    assert "2 of 12 mutants are hidden-only" in (too_many_hidden_only(course, A) or "")
 
 
 def test_check_warns_of_a_target_that_is_not_a_graded_function(broken):

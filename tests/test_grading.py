@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import COURSE, REPO, grade_notebooks, release, solved
+from conftest import COURSE, REPO, grade_notebooks, release, solved, with_code
 
 
 @pytest.fixture(scope="module")
@@ -105,13 +105,27 @@ def test_feedback_never_shows_hidden_source_or_values(graded):
 
 def test_feedback_html_lists_each_function_and_hint(tmp_path):
     code = (REPO / "tests/mutants/attention/sdpa_no_scaling.py").read_text()
-    from conftest import with_code
 
     results = grade_notebooks("attention", {"partial": with_code("attention", code)}, tmp_path)
     html = (tmp_path / "out" / "partial" / "feedback.html").read_text()
     for fn in COURSE.config().assignment("attention").functions:
         assert fn in html
     assert "not scaled" in html and results["partial"].score < results["partial"].max_score
+
+
+def test_a_cuda_call_is_told_the_grader_runs_on_the_cpu(tmp_path):
+    """A habitual `.cuda()` fails with torch's "not compiled with CUDA": does the message say
+    what to change (the device rule), on the function that made the call?"""
+    code = (
+        "import torch\n\n\ndef causal_mask(L):\n"
+        "    return torch.ones(L, L, dtype=torch.bool).tril().cuda()\n"
+    )
+    r = grade_notebooks(
+        "attention", {"cuda": with_code("attention", code)}, tmp_path, ["causal_mask"]
+    )
+    texts = r["cuda"].texts("causal_mask")
+    assert r["cuda"].score == 0 and texts
+    assert all("the grader runs on the CPU only" in t and ".cuda()" in t for t in texts), texts
 
 
 def test_cli_grades_nbgrader_layout_and_exits_zero(tmp_path):

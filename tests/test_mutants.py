@@ -12,32 +12,56 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import COURSE, full_marks, function_scores, grade_notebooks, with_code
-from dlnlp.author.catalogue import alternatives, mutants
+from conftest import COURSE, full_marks, function_scores, grade_notebooks, solved, with_code
+from dlnlp.author.catalogue import alternatives, mutants, too_many_hidden_only
 from dlnlp.author.minimums import MIN_ALTERNATIVES, MIN_MUTANTS
+from dlnlp.author.visible import VisibleChecks, caught, plan
 
 # every assignment: one without a catalogue fails test_catalogue_is_large_enough
 ASSIGNMENTS = list(COURSE.config().assignments)
 MUTANTS = [m for a in ASSIGNMENTS for m in mutants(COURSE, a)]
-ALTERNATIVES = [p.path for a in ASSIGNMENTS for p in alternatives(COURSE, a)]
+ALTERNATIVE_ITEMS = [x for a in ASSIGNMENTS for x in alternatives(COURSE, a)]
+ALTERNATIVES = [x.path for x in ALTERNATIVE_ITEMS]
 
 
-# The lab's end-to-end training tests cost about 7 s per notebook. They run for the mutants
-# whose mistake is in a training function and for every alternative; the lab's other mutants
-# are graded on the other functions alone. Those mutants' targets lose points and show their
-# hints exactly as before, and their `unaffected` claims are checked on every function graded;
-# what is not checked is that they leave the two training scores alone (the grader trains on
-# its own preprocessed ids, so tokenize, build_vocab, predict, sample... never reach training).
-# This keeps the catalogue's CI time about two minutes lower.
-SLOW = {"nlp_lab": {"train_classifier", "train_language_model"}}
+# The training loops (functions with their own `call_seconds` in grader_config.yaml, as `dlnlp
+# check` treats them) train models for seconds per notebook. Their tests run for the mutants
+# whose mistake is in a training loop and for every alternative; the other mutants are graded on
+# the other functions alone. Those mutants' targets lose points and show their hints exactly as
+# before, and their `unaffected` claims are checked on every function graded; what is not
+# checked is that they leave the training scores alone (the grader trains on its own
+# preprocessed ids, so tokenize, build_vocab, predict, sample... never reach training). This
+# keeps the catalogue's CI time minutes lower.
+SLOW = {
+    a: {fn for fn, f in COURSE.config().assignment(a).functions.items() if f.call_seconds}
+    for a in ASSIGNMENTS
+}
+
+
+def _visible_runs(assignment: str, notebooks: dict) -> list[dict]:
+    """The visible-check runs of each mutant (its target's check) and each alternative (the
+    check of each function it defines), on the notebooks the batch grades."""
+    functions = list(COURSE.config().assignment(assignment).functions)
+    ms = {m.name: m.target for m in MUTANTS if m.path.parent.name == assignment}
+    alts = {a.name: a.defines for a in ALTERNATIVE_ITEMS if a.path.parent.name == assignment}
+    runs = plan(
+        notebooks["reference"],
+        {},
+        functions,
+        {name: (notebooks[f"mutant-{name}"], target) for name, target in ms.items()},
+        {name: (notebooks[f"alt-{name}"], defines) for name, defines in alts.items()},
+    )
+    return [r for r in runs if not r["key"].endswith(("/reference", "/stub"))]
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """assignment -> {student: Results}: each assignment's catalogue graded in batches, on demand."""
-    cache: dict[str, dict] = {}
+    """assignment -> ({student: Results}, {visible-check key: CellRun}): each assignment's
+    catalogue graded in batches, and run through the notebook's visible checks meanwhile, on
+    demand."""
+    cache: dict[str, tuple[dict, dict]] = {}
 
-    def get(assignment: str) -> dict:
+    def get(assignment: str) -> tuple[dict, dict]:
         if assignment not in cache:
             slow = SLOW.get(assignment, set())
             whole, fast = {}, {}
@@ -49,11 +73,15 @@ def graded(tmp_path_factory):
                 if p.parent.name == assignment:
                     whole[f"alt-{p.stem}"] = with_code(assignment, p.read_text())
             folder = tmp_path_factory.mktemp(assignment)
-            cache[assignment] = grade_notebooks(assignment, whole, folder / "whole")
-            if fast:
-                functions = COURSE.config().assignment(assignment).functions
-                only = [f for f in functions if f not in slow]
-                cache[assignment] |= grade_notebooks(assignment, fast, folder / "fast", only)
+            notebooks = {**whole, **fast, "reference": solved(assignment)}
+            runs = _visible_runs(assignment, notebooks)
+            with VisibleChecks(runs, COURSE.source_notebook(assignment).parent) as visible:
+                results = grade_notebooks(assignment, whole, folder / "whole")
+                if fast:
+                    functions = COURSE.config().assignment(assignment).functions
+                    only = [f for f in functions if f not in slow]
+                    results |= grade_notebooks(assignment, fast, folder / "fast", only)
+                cache[assignment] = results, visible.results()
         return cache[assignment]
 
     return get
@@ -68,7 +96,7 @@ def test_catalogue_is_large_enough(assignment):
 
 def _mutant_loses_points(graded, mutant) -> None:
     assignment, target, hint = mutant.path.parent.name, mutant.target, mutant.hint
-    r = graded(assignment)[f"mutant-{mutant.name}"]
+    r = graded(assignment)[0][f"mutant-{mutant.name}"]
     scores, full = function_scores(r), full_marks(r)
     assert scores[target] < full[target], f"{mutant.name} was not caught"
     assert any(hint in out for out in r.texts(target)), f"expected {hint!r} in {r.texts(target)}"
@@ -99,9 +127,35 @@ def _catalogue_tests(assignment: str) -> type:
         def test_correct_alternative_gets_full_marks(self, graded, alternative):
             """Does a correct solution written differently (einsum, loops, float64 inside) get
             100%?"""
-            r = graded(alternative.parent.name)[f"alt-{alternative.stem}"]
+            r = graded(alternative.parent.name)[0][f"alt-{alternative.stem}"]
             failed = [(t.name, t.output) for t in r.tests if t.status == "failed"]
             assert r.score == r.max_score, failed
+
+        @pytest.mark.parametrize("mutant", ms, ids=lambda m: f"{m.path.parent.name}/{m.name}")
+        def test_mutant_fails_its_functions_visible_check(self, graded, mutant):
+            """Does the notebook's own check of the mutant's function fail on it, so the
+            student meets the mistake before submitting (unless it is marked hidden-only)?"""
+            run = graded(assignment)[1][f"{mutant.target}/mutant-{mutant.name}"]
+            if mutant.hidden_only:
+                return  # allowed to pass the notebook (a banned API, or a reason it gives)
+            assert caught(run), (
+                f"check_{mutant.target} passes on {mutant.name}: make it fail, or mark the "
+                f"mutant `hidden-only: <why>`; it printed {run.stdout[-300:]!r}"
+            )
+
+        @pytest.mark.parametrize("alternative", alts, ids=lambda p: f"{p.parent.name}/{p.stem}")
+        def test_correct_alternative_passes_the_visible_checks(self, graded, alternative):
+            """Does every check of a function the alternative defines pass on it (a correct
+            solution written differently is never told it is wrong)?"""
+            runs = graded(assignment)[1]
+            mine = {k: r for k, r in runs.items() if k.endswith(f"/alt-{alternative.stem}")}
+            failed = {k: r.error or r.stdout[-300:] for k, r in mine.items() if not r.ok}
+            assert mine and not failed, failed or "no visible check ran on it"
+
+        def test_hidden_only_mutants_are_few(self):
+            """Are fewer than 10 % of the catalogue hidden-only for reasons other than a banned
+            API (author/minimums.py)?"""
+            assert too_many_hidden_only(COURSE, assignment) is None
 
     Catalogue.__name__ = Catalogue.__qualname__ = f"TestCatalogue_{assignment}"
     return Catalogue

@@ -33,8 +33,7 @@ def _cell(assignment: str, cell_id: str) -> str:
 
 def _run_check(block: str) -> tuple[str, BaseException | None]:
     """Run `block` inside the release's visible_checks helper, in-process: (stdout, the error)."""
-    namespace: dict = {}
-    exec(compile(visible_checks_source(), "<visible_checks cell>", "exec"), namespace)
+    namespace = _helper()
     namespace["block"] = compile(block, "<check cell>", "exec")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -63,6 +62,59 @@ def test_a_failing_check_says_run_all_stops_there_and_how_to_go_on(block, reason
     assert "Runtime ▸ Run after" in second  # Colab
 
 
+def _helper() -> dict:
+    """The namespace the release's visible_checks cell leaves behind (its thread line silenced)."""
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(visible_checks_source(), "<visible_checks cell>", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize(
+    "files, cpus",
+    [
+        ({}, None),  # no cgroup files: the affinity alone
+        ({"cpu.max": "max 100000\n"}, None),  # no quota
+        ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 CPUs: 2 threads
+        ({"cpu.max": "50000 100000\n"}, 1),
+        ({"cpu/cpu.cfs_quota_us": "300000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 3),
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ],
+)
+def test_torch_threads_follow_the_cpu_quota_not_the_hosts_cores(files, cpus, tmp_path):
+    """On a JupyterHub with a CPU quota, does the setup give torch the CPUs the container may
+    use (affinity, then cgroup v2 cpu.max or v1 cfs quota), not the host's core count?"""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    affinity = len(os.sched_getaffinity(0))
+    expected = affinity if cpus is None else min(cpus, affinity)
+    assert _helper()["usable_cpus"](str(tmp_path)) == expected
+
+
+def test_the_setup_says_how_many_threads_torch_uses(monkeypatch):
+    """Does the helper cell set torch's threads from the usable CPUs and say so, and leave an
+    explicit OMP_NUM_THREADS alone?"""
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(visible_checks_source(), "<visible_checks cell>", "exec"), {})
+        assert out.getvalue().startswith(f"torch uses {torch.get_num_threads()} thread(s): ")
+        assert torch.get_num_threads() == _helper()["usable_cpus"]()
+        monkeypatch.setenv("OMP_NUM_THREADS", "1")
+        torch.set_num_threads(1)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(visible_checks_source(), "<visible_checks cell>", "exec"), {})
+        assert out.getvalue() == "torch uses 1 thread(s) (OMP_NUM_THREADS)\n"
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_a_passing_check_says_nothing_about_run_all():
     printed, error = _run_check("assert True")
     assert error is None and printed == "✓ f: all visible checks passed\n"
@@ -73,6 +125,14 @@ def test_instructions_say_that_a_failing_check_stops_run_all(assignment):
     intro = next(c.source for c in release(assignment).cells if c.id == "intro")
     assert "A failing check stops Run All at its cell" in intro
     assert "**Runtime ▸ Run after**" in intro
+
+
+@pytest.mark.parametrize("assignment", list(COURSE.config().assignments))
+def test_instructions_state_the_cpu_only_device_rule(assignment):
+    """Does the introduction say that graded code runs on the CPU, before a habitual `.cuda()`
+    fails at grading?"""
+    intro = " ".join(next(c.source for c in release(assignment).cells if c.id == "intro").split())
+    assert "**CPU only.**" in intro and "`.cuda()`" in intro, intro[:300]
 
 
 @pytest.mark.parametrize("assignment", list(COURSE.config().assignments))
@@ -141,6 +201,17 @@ def test_every_assignment_with_data_has_a_first_data_cell_here():
         if (COURSE.source_notebook(a).parent / "data").is_dir()
     }
     assert with_data == set(FIRST_DATA_CELL)
+
+
+@pytest.mark.parametrize("assignment, cell_id", FIRST_DATA_CELL.items())
+def test_first_data_cell_says_how_to_get_the_data_back_on_colab(assignment, cell_id):
+    """Colab forgets the unzipped data at each runtime reset: does the first data cell (or the
+    text right above it) say, in a line, how to get it back?"""
+    cells = release(assignment).cells
+    at = next(i for i, c in enumerate(cells) if c.id == cell_id)
+    near = cells[at].source + cells[at - 1].source
+    line = next((ln for ln in near.splitlines() if "Colab" in ln), None)
+    assert line and data_zip_name(assignment) in near, near[-400:]
 
 
 @pytest.mark.parametrize("assignment, cell_id", FIRST_DATA_CELL.items())

@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import signal
 import time
 import unicodedata
@@ -437,3 +438,20 @@ def test_the_release_is_required(tmp_path):
     (tmp_path / "grader_config.yaml").write_text("")
     with pytest.raises(PdfError, match="dlnlp build attention"):
         export_written("attention", [tmp_path], tmp_path / "out", Course(tmp_path))
+
+
+@pytest.mark.parametrize("assignment", list(COURSE.config().assignments))
+def test_no_inline_math_spans_a_line_break(assignment):
+    """Is every `$...$` of the notebook's text on one line? The written-answer PDF's markdown
+    parser stops reading math at a line break: the formula shows as raw TeX and the `$` pairing
+    of the rest of the cell breaks."""
+    nb = nbformat.read(COURSE.source_notebook(assignment), as_version=4)
+    spans = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
+    broken = [
+        (cell.get("id"), span[:60])
+        for cell in nb.cells
+        if cell.cell_type == "markdown"
+        for span in spans.findall(cell.source)
+        if not span.startswith("$$") and "\n" in span
+    ]
+    assert not broken, f"inline math over a line break (put each on one line): {broken}"

@@ -9,8 +9,9 @@ PAD, CLS, SEP, MASK = 0, 1, 2, 3
 SPECIAL = (PAD, CLS, SEP, MASK)
 HINT_SPECIAL = "special tokens ([CLS], [SEP], [PAD], [MASK]) must never be selected"
 HINT_TRUNCATE = (
-    "truncate longest-first, as BERT's truncate_seq_pair: drop one token at a time from the end "
-    "of the longer segment (from B when they are equally long)"
+    "truncate longest-first, as BERT's fine-tuning code (_truncate_seq_pair in run_classifier.py): "
+    "drop one token at a time from the end of the longer segment (from B when they are equally "
+    "long)"
 )
 
 

@@ -1,5 +1,6 @@
 """Hidden tests for bert_inputs: exact ids, token types and mask, truncation as BERT's
-truncate_seq_pair (longest first, one token at a time from the end, B on a tie)."""
+fine-tuning `_truncate_seq_pair` in run_classifier.py (longest first, one token at a time from
+the end, B on a tie)."""
 
 import torch
 

@@ -2,7 +2,10 @@
 
 A mutant is one known wrong implementation. Its module docstring holds `key: value` lines:
 `target: <function>` (the function it breaks), `hint: <words the student must read>` and,
-optionally, `unaffected: <f>, <g>` (functions that must keep full marks). An alternative is a
+optionally, `unaffected: <f>, <g>` (functions that must keep full marks) and `hidden-only: <why>`
+(its function's visible check in the notebook may pass it: `banned API`, since the notebook does
+not enforce the bans, or a reason such as a statistical check too slow for a notebook; at most
+HIDDEN_ONLY_SHARE of the catalogue for reasons other than a banned API). An alternative is a
 correct implementation of one or more graded functions, written differently. The kit's suite
 (tests/test_mutants.py) and `dlnlp check` both read them here.
 """
@@ -13,12 +16,13 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from dlnlp.author.minimums import MIN_ALTERNATIVES, MIN_MUTANTS
+from dlnlp.author.minimums import HIDDEN_ONLY_SHARE, MIN_ALTERNATIVES, MIN_MUTANTS
 from dlnlp.course import Course
 from dlnlp.errors import DlnlpError
 from dlnlp.parsing import parse
 
-HEADER_KEYS = ("target", "hint", "unaffected")
+HEADER_KEYS = ("target", "hint", "unaffected", "hidden-only")
+BANNED_API = "banned API"  # the hidden-only reason that does not count against the share
 
 
 class CatalogueError(DlnlpError):
@@ -31,10 +35,16 @@ class Mutant:
     target: str
     hint: str
     unaffected: tuple[str, ...] = ()
+    hidden_only: str = ""  # why the notebook's visible check may pass it ("": it must fail)
 
     @property
     def name(self) -> str:
         return self.path.stem
+
+    @property
+    def hidden_only_by_choice(self) -> bool:
+        """Hidden-only for a reason other than a banned API (these count against the share)."""
+        return bool(self.hidden_only) and not self.hidden_only.startswith(BANNED_API)
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ def read_mutant(path: Path) -> Mutant:
             "a mutant names the function it breaks and the words its feedback must contain"
         )
     unaffected = tuple(f.strip() for f in fields.get("unaffected", "").split(",") if f.strip())
-    return Mutant(path, fields["target"], fields["hint"], unaffected)
+    return Mutant(path, fields["target"], fields["hint"], unaffected, fields.get("hidden-only", ""))
 
 
 def read_alternative(path: Path) -> Alternative:
@@ -104,3 +114,17 @@ def below_minimums(course: Course, assignment: str) -> list[str]:
         for kind, (n, least, folder) in found.items()
         if n < least
     ]
+
+
+def too_many_hidden_only(course: Course, assignment: str) -> str | None:
+    """Why the assignment's catalogue has too many mutants its notebook's visible checks may
+    pass for reasons other than a banned API (None: few enough, author/minimums.py)."""
+    ms = mutants(course, assignment)
+    chosen = [m.name for m in ms if m.hidden_only_by_choice]
+    if ms and len(chosen) >= HIDDEN_ONLY_SHARE * len(ms):
+        return (
+            f"{assignment}: {len(chosen)} of {len(ms)} mutants are hidden-only for a reason other "
+            f"than a banned API ({', '.join(chosen)}); fewer than {HIDDEN_ONLY_SHARE:.0%} may be: "
+            "make the visible checks catch them"
+        )
+    return None

@@ -3,7 +3,8 @@
 For each function checked: the reference scores full marks, the release stub scores 0, every
 catalogued mutant that targets it loses points on it with its hint in what the student reads (and
 leaves its `unaffected` functions at full marks), every alternative that defines it scores full
-marks, and its visible checks pass on the reference and fail on the stub. Everything is graded by
+marks, and its visible checks pass on the reference and fail on the stub and on each of its
+mutants not marked `hidden-only` (the catch rate is printed). Everything is graded by
 the real engine, in one batch, in a temporary folder; the visible checks run meanwhile.
 
 The batch grades only the tests of the functions checked, plus those the mutants name as
@@ -28,7 +29,7 @@ import nbformat
 
 from dlnlp.author import catalogue, minimums
 from dlnlp.author.stubs import stub_sources
-from dlnlp.author.visible import CellRun, VisibleChecks, plan
+from dlnlp.author.visible import CellRun, VisibleChecks, caught, plan
 from dlnlp.build.fill import fill
 from dlnlp.build.splice import solved_notebook
 from dlnlp.course import Course
@@ -145,6 +146,39 @@ def _visible_finding(fn: str, runs: dict[str, CellRun]) -> Finding:
     return Finding(fn, "visible checks", tuple(problems), "pass on the reference, fail on the stub")
 
 
+def _alternatives_finding(fn: str, alts: list, runs: dict[str, CellRun]) -> Finding:
+    """Do `fn`'s visible checks pass on every alternative that defines it (a correct solution
+    written differently must not be told it is wrong)?"""
+    mine = [a for a in alts if f"{fn}/alt-{a.name}" in runs]
+    failed = [
+        (a.name, runs[f"{fn}/alt-{a.name}"]) for a in mine if not runs[f"{fn}/alt-{a.name}"].ok
+    ]
+    problems = tuple(f"fail on alternative {name}: {_said(run)}" for name, run in failed)
+    return Finding(fn, "visible checks on alternatives", problems, f"pass on {len(mine)}")
+
+
+def _catch_finding(fn: str, ms: list[catalogue.Mutant], runs: dict[str, CellRun]) -> Finding:
+    """Do `fn`'s visible checks fail on each of its mutants, as they would in the student's
+    notebook (bar those marked `hidden-only`)? Seen: the catch rate."""
+    mine = [m for m in ms if m.target == fn and f"{fn}/mutant-{m.name}" in runs]
+    hit = {m.name for m in mine if caught(runs[f"{fn}/mutant-{m.name}"])}
+    missed = [m.name for m in mine if m.name not in hit and not m.hidden_only]
+    hidden = [m for m in mine if m.hidden_only]
+    problems = (
+        (
+            f"pass on mutant(s) {', '.join(missed)}: make the check fail on each, or mark one "
+            "`hidden-only: <why>` in its docstring",
+        )
+        if missed
+        else ()
+    )
+    seen = f"catch {len(hit)}/{len(mine)} mutants"
+    if hidden:
+        reasons = sorted({m.hidden_only for m in hidden})
+        seen += f" ({len(hidden)} hidden-only: {'; '.join(reasons)})"
+    return Finding(fn, "visible checks' catch rate", problems, seen)
+
+
 def _said(run: CellRun) -> str:
     """The helper's ✗ line when it printed one, else the error itself."""
     crosses = [line for line in run.stdout.splitlines() if line.startswith("✗")]
@@ -219,9 +253,14 @@ def _notebooks(course: Course, assignment: str, stubs: dict, ms: list, alts: lis
 
 
 def check_assignment(
-    course: Course, assignment: str, only: str | None = None, jobs: int | None = None
+    course: Course,
+    assignment: str,
+    only: str | None = None,
+    jobs: int | None = None,
+    notebook_only: bool = False,
 ) -> CheckReport:
-    """Check `only` (default: every graded function of `assignment`); see the module docstring."""
+    """Check `only` (default: every graded function of `assignment`); see the module docstring.
+    `notebook_only`: run the visible checks alone (reference, stub, each mutant), no grading."""
     from dlnlp.grade.batch import Options, grade_batch  # imports torch
 
     functions = list(course.config().assignment(assignment).functions)
@@ -242,7 +281,26 @@ def check_assignment(
     source = course.source_notebook(assignment)
     stubs = stub_sources(source) if source.is_file() else {}
     notebooks = _notebooks(course, assignment, stubs, ms, alts)
-    runs = plan(notebooks["reference"], stubs, checked)
+    runs = plan(
+        notebooks["reference"],
+        stubs,
+        checked,
+        {m.name: (notebooks[f"mutant-{m.name}"], m.target) for m in ms},
+        {a.name: (notebooks[f"alt-{a.name}"], a.defines) for a in alts},
+    )
+    if notebook_only:
+        with VisibleChecks(runs, source.parent) as visible:
+            visible_runs = visible.results()
+        report.findings = [
+            finding
+            for fn in checked
+            for finding in (
+                _visible_finding(fn, visible_runs),
+                _catch_finding(fn, ms, visible_runs),
+                _alternatives_finding(fn, alts, visible_runs),
+            )
+        ]
+        return report
     with (
         VisibleChecks(runs, source.parent) as visible,  # runs while the batch grades
         tempfile.TemporaryDirectory(prefix="dlnlp-check-") as tmp,
@@ -257,6 +315,8 @@ def check_assignment(
     report.findings = _findings(checked, graded, results, ms, alts, visible_runs)
     if only is None:  # the whole assignment: what make test asks of it, beyond each function
         lacking = below_minimums(course, assignment)
+        if too_many := catalogue.too_many_hidden_only(course, assignment):
+            lacking.append(too_many)
         report.findings += [
             Finding(assignment, "minimums", tuple(lacking), "catalogue and written questions"),
             _release_finding(course, assignment),
@@ -314,6 +374,8 @@ def _findings(checked, graded, results, ms, alts, runs) -> list[Finding]:
                     Finding(fn, f"alternative {a.name}", tuple(_lost(r, [fn])), "full marks")
                 )
         out.append(_visible_finding(fn, runs))
+        if f"{fn}/reference" in runs:
+            out += [_catch_finding(fn, ms, runs), _alternatives_finding(fn, alts, runs)]
     # the reference must also keep full marks on what the mutants' claims were graded on
     for fn in (fn for fn in graded if fn not in checked):
         if lost := _lost(ref, [fn]):

@@ -10,6 +10,9 @@ from __future__ import annotations
 MIN_MUTANTS = 10  # catalogued wrong implementations, tests/mutants/<id>/
 MIN_ALTERNATIVES = 3  # correct ones written differently, tests/alternatives/<id>/
 WRITTEN_QUESTIONS = range(2, 5)  # 2 to 4 written answers, graded by hand
+# mutants whose function's visible check may pass them (`hidden-only: <why>`) for a reason other
+# than a banned API: fewer than this share of the catalogue
+HIDDEN_ONLY_SHARE = 0.10
 
 
 def written_questions_ok(n: int) -> bool:

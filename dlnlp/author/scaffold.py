@@ -26,7 +26,9 @@ INTRO = """# Assignment: {title}
   A failing check stops Run All at its cell: fix the function, then run its cell and the check
   again; to look further first, select the next cell and use
   **Run ▸ Run Selected Cell and All Below** (in Colab: **Runtime ▸ Run after**).
-- Using `torch.softmax` (or any of its aliases) scores **0** for that function."""
+- Using `torch.softmax` (or any of its aliases) scores **0** for that function.
+- **CPU only.** The grader runs your functions on a CPU: do not call `.cuda()` or
+  `.to("cuda")` in a graded function."""
 
 IMPORTS = "import math\nimport torch"
 
@@ -57,7 +59,10 @@ CHECK = """with visible_checks("softmax"):
     assert isinstance(p, torch.Tensor) and p.shape == x.shape, f"softmax should keep the shape {tuple(x.shape)}"
     assert torch.allclose(p.sum(-1), torch.ones(2)), "each row must sum to 1: normalise over the last dimension (dim=-1)"
     assert torch.allclose(p[1], torch.full((3,), 1 / 3)), "equal scores give equal probabilities"
+    assert p[0, 2] > p[0, 1] > p[0, 0], "a larger score must get a larger probability"
     assert torch.isfinite(softmax(torch.tensor([1000.0, 0.0]))).all(), "softmax overflows for large scores: subtract the max first"
+    far = softmax(torch.tensor([[1000.0, 1001.0], [0.0, 1.0]]))
+    assert torch.allclose(far[1], far[0], atol=1e-4), "a row far below another must keep its probabilities: subtract each row's own max"
 """
 
 # (grade_id stem, question, model answer): the minimums ask for 2 to 4

@@ -5,7 +5,8 @@ setup (the code cells before the first graded cell: imports, the visible_checks 
 loading), every graded cell above the check cell (so a check that calls another function finds
 it), then the check cell. The ungraded cells further down are the student's demos (training
 runs, plots) and are skipped. Each function's check runs twice, on the reference and with the
-function's cell as the release stub; all runs share one process (one torch import, not one
+function's cell as the release stub (and, for `dlnlp check` and the suite, on each catalogued
+mutant of the function: does the check catch it?); all runs share one process (one torch import, not one
 kernel start per run), started in the background while the hidden tests grade.
 """
 
@@ -92,37 +93,58 @@ def _needed(cells: list, always: set[int], at: int) -> list[int]:
     return sorted(chosen)
 
 
-def plan(solved: nbformat.NotebookNode, stubs: dict[str, str], functions: list[str]) -> list[dict]:
-    """The runs for each function that has a check cell: key "<function>/reference" and
-    "<function>/stub", each a list of (cell label, source)."""
-    cells = solved.cells
+def _check_run(nb: nbformat.NotebookNode, fn: str, key: str, swap: dict[str, str]) -> dict | None:
+    """The run of `fn`'s check cell in `nb` (None: it has none), with the graded cells whose
+    grade_id is in `swap` replaced by its text."""
+    cells = nb.cells
     first = next((i for i, c in enumerate(cells) if _is_graded_code(c)), len(cells))
     setup = {i for i, c in enumerate(cells[:first]) if c.cell_type == "code"}
+    at = next((i for i, c in enumerate(cells) if grade_id(c) == check_cell_id(fn)), None)
+    if at is None:
+        return None
+    graded = {i for i, c in enumerate(cells[:at]) if c.cell_type == "code" and is_solution(c)}
+    chosen = sorted(setup | graded | set(_needed(cells, setup | graded, at))) + [at]
+    sources = [
+        swap.get(grade_id(cells[i]) or "", cells[i].source) if i in graded else cells[i].source
+        for i in chosen
+    ]
+    labels = [cells[i].get("id", str(i)) for i in chosen]
+    return {"key": key, "cells": list(zip(labels, sources, strict=True)), "seconds": RUN_SECONDS}
+
+
+def plan(
+    solved: nbformat.NotebookNode,
+    stubs: dict[str, str],
+    functions: list[str],
+    mutants: dict[str, tuple[nbformat.NotebookNode, str]] | None = None,
+    alternatives: dict[str, tuple[nbformat.NotebookNode, frozenset[str]]] | None = None,
+) -> list[dict]:
+    """The runs for each function that has a check cell: key "<function>/reference" and
+    "<function>/stub", each a list of (cell label, source); for each mutant
+    (name -> (its notebook, its target)) whose target is in `functions`, the run of its
+    target's check on its notebook, key "<target>/mutant-<name>"; for each alternative
+    (name -> (its notebook, the functions it defines)), the check of each function of
+    `functions` it defines, key "<function>/alt-<name>"."""
     runs = []
     for fn in functions:
-        at = next((i for i, c in enumerate(cells) if grade_id(c) == check_cell_id(fn)), None)
-        if at is None:
-            continue
-        graded = {i for i, c in enumerate(cells[:at]) if c.cell_type == "code" and is_solution(c)}
-        chosen = sorted(setup | graded | set(_needed(cells, setup | graded, at))) + [at]
-        for variant in ("reference", "stub"):
-            stub = variant == "stub"
-            runs.append(
-                {
-                    "key": f"{fn}/{variant}",
-                    "cells": [
-                        (
-                            cells[i].get("id", str(i)),
-                            stubs[fn]
-                            if stub and i in graded and grade_id(cells[i]) == fn
-                            else cells[i].source,
-                        )
-                        for i in chosen
-                    ],
-                    "seconds": RUN_SECONDS,
-                }
-            )
+        for variant, swap in (("reference", {}), ("stub", {fn: stubs.get(fn, "")})):
+            run = _check_run(solved, fn, f"{fn}/{variant}", swap)
+            if run is not None:
+                runs.append(run)
+    for name, (nb, target) in (mutants or {}).items():
+        if target in functions and (run := _check_run(nb, target, f"{target}/mutant-{name}", {})):
+            runs.append(run)
+    for name, (nb, defines) in (alternatives or {}).items():
+        for fn in (fn for fn in functions if fn in defines):
+            if run := _check_run(nb, fn, f"{fn}/alt-{name}", {}):
+                runs.append(run)
     return runs
+
+
+def caught(run: CellRun) -> bool:
+    """Did the visible check fail on a mutant's notebook, as the student would see it (the check
+    cell, or a graded cell above it that it runs, raising or overrunning)?"""
+    return not run.ok
 
 
 class VisibleChecks:

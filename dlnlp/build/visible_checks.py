@@ -9,6 +9,8 @@ hints: its text is the release's, shown to students as is.
 
 import contextlib
 import linecache
+import math
+import os
 import warnings
 
 
@@ -56,3 +58,43 @@ def _why_it_failed(name, error):
     if isinstance(error, NameError):
         return f"{error} — run the cells above first (this check uses what they define)"
     return f"{type(error).__name__}: {error}"
+
+
+def usable_cpus(cgroup="/sys/fs/cgroup"):
+    """How many CPUs this process may really use: its affinity, capped by the cgroup's CPU
+    quota (cgroup v2 `cpu.max`, v1 `cpu.cfs_quota_us`). On a shared JupyterHub, torch's default
+    counts the host's cores; running that many threads on a quota of 2 makes training 5-10x
+    slower, as they wait for each other."""
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    quotas = [(f"{cgroup}/cpu.max", None)]
+    quotas.append((f"{cgroup}/cpu/cpu.cfs_quota_us", f"{cgroup}/cpu/cpu.cfs_period_us"))
+    for quota_file, period_file in quotas:
+        try:
+            with open(quota_file) as f:
+                fields = f.read().split()
+            if period_file:
+                with open(period_file) as f:
+                    fields.append(f.read().strip())
+            quota, period = fields[0], fields[1]
+            if quota not in ("max", "-1") and float(period) > 0:
+                n = min(n, max(1, math.ceil(float(quota) / float(period))))
+        except (OSError, ValueError, IndexError):
+            pass  # no such cgroup file here (macOS, Windows, cgroup v1 or v2 only)
+    return max(1, n)
+
+
+def _set_torch_threads():
+    """Give torch as many threads as this process may use, unless OMP_NUM_THREADS says."""
+    import torch
+
+    if os.environ.get("OMP_NUM_THREADS"):
+        print(f"torch uses {torch.get_num_threads()} thread(s) (OMP_NUM_THREADS)")
+        return
+    torch.set_num_threads(usable_cpus())
+    print(
+        f"torch uses {torch.get_num_threads()} thread(s): the CPUs this process may use "
+        "(its CPU affinity and its container's CPU quota)"
+    )
+
+
+_set_torch_threads()

@@ -58,9 +58,16 @@ def _describe(item: pytest.Item) -> HiddenTest:
     assert isinstance(item, pytest.Function), item
     module = item.module.__name__.rsplit(".", 1)[-1]
     function = module.removeprefix("test_")
-    doc = (item.function.__doc__ or "").strip().splitlines()
-    description = doc[0].strip() if doc else item.name.removeprefix("test_").replace("_", " ")
+    description = label(item.function.__doc__) or item.name.removeprefix("test_").replace("_", " ")
     return HiddenTest(function, item.name, description)
+
+
+def label(doc: str | None) -> str:
+    """A hidden test's label, as the student reads it: the first paragraph of its docstring on
+    one line. Not the first line: a docstring wrapped at 100 columns would be cut mid-sentence,
+    and the half left out is often the half that says what is wrong."""
+    paragraph = (doc or "").strip().split("\n\n", 1)[0]
+    return " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
 
 
 def _classify(test: HiddenTest, excinfo: pytest.ExceptionInfo | None) -> Outcome:

@@ -24,6 +24,13 @@ _HIDDEN_TEXT = (
     "carry that data. Check that it works on inputs like the training data's"
 )
 
+# said after a failure that mentions CUDA: a habitual .cuda() fails on the grader's CPU with
+# torch's own words, which do not say what to change
+CPU_ONLY = (
+    " — the grader runs on the CPU only: a graded function must not move tensors to a GPU "
+    '(.cuda(), .to("cuda"), device="cuda"); keep them on the device they arrive on'
+)
+
 
 class StudentError(Exception):
     """A call into student code failed; `message` is safe to show the student, `apis` names
@@ -199,6 +206,8 @@ class Session:
         if err["type"] == "NotImplementedError":
             return self._fail(fn, Verdict.NOT_IMPLEMENTED, traceback=err["traceback"], keep=False)
         said = f": {err['message']}" if err["message"] else ""
+        if "cuda" in err["message"].lower():  # e.g. "Torch not compiled with CUDA enabled"
+            said += CPU_ONLY
         return StudentError(fn, verdict, f"{fn} raised {err['type']}{said}", err["traceback"])
 
     def _error(self, fn: str, reply: dict) -> dict:

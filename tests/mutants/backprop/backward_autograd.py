@@ -3,6 +3,7 @@
 target: chain_backward
 hint: not allowed
 unaffected: sigmoid, chain_forward, mse_loss, bce_loss, l2_penalty, sgd_step, layer_grad_norms
+hidden-only: banned API (torch.autograd)
 """
 import torch
 

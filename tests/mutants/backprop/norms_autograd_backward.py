@@ -3,6 +3,7 @@
 target: layer_grad_norms
 hint: not allowed
 unaffected: sigmoid, chain_forward, chain_backward, mse_loss, bce_loss, l2_penalty, sgd_step
+hidden-only: banned API (torch.Tensor.backward)
 """
 import torch
 

@@ -3,6 +3,7 @@
 target: train_char_model
 hint: torch.nn.LSTM
 unaffected: rnn_cell, lstm_cell, gru_cell, unroll
+hidden-only: banned API (torch.nn.LSTM)
 """
 import math
 

@@ -3,6 +3,7 @@
 target: gru_cell
 hint: not allowed
 unaffected: rnn_cell, lstm_cell, unroll, train_char_model
+hidden-only: banned API (torch.gru_cell, reached through torch.ops.aten)
 """
 import torch
 

@@ -3,6 +3,7 @@
 target: lstm_cell
 hint: torch.lstm_cell
 unaffected: rnn_cell, gru_cell
+hidden-only: banned API (torch.lstm_cell)
 """
 import torch
 

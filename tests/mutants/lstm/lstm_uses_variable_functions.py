@@ -3,6 +3,7 @@
 target: lstm_cell
 hint: not allowed
 unaffected: rnn_cell, gru_cell
+hidden-only: banned API (torch.lstm_cell, reached through torch._C._VariableFunctions)
 """
 import torch
 

@@ -3,6 +3,7 @@
 target: lstm_cell
 hint: not allowed
 unaffected: rnn_cell, gru_cell
+hidden-only: banned API (torch._VF)
 """
 import torch
 

@@ -3,6 +3,7 @@
 target: kl_divergence
 hint: torch.distributions
 unaffected: reparameterize, tied_autoencoder, train_linear_autoencoder, corrupt, gan_discriminator_loss, gan_generator_loss
+hidden-only: banned API (torch.distributions)
 """
 
 import torch

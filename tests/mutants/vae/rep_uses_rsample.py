@@ -3,6 +3,7 @@
 target: reparameterize
 hint: torch.distributions
 unaffected: kl_divergence, tied_autoencoder, train_linear_autoencoder, corrupt, vae_loss, gan_discriminator_loss, gan_generator_loss
+hidden-only: banned API (torch.distributions)
 """
 
 import torch

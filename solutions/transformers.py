@@ -188,3 +188,20 @@ def fine_tune(encoder, head, data, epochs, lr, freeze_encoder=True, seed=0):
             total, batches = total + loss.item(), batches + 1
         losses.append(total / batches)
     return losses
+
+
+def dann_step(encoder, head, domain_head, opt, src_ids, src_y, tgt_ids, lam):
+    """Reference: one DANN step. Cross-entropy on the source alone; BCE of the domain head, read
+    through grad_reverse (lam applied there only), on source (0) then target (1) features, each
+    domain encoded on its own; one zero_grad, one backward of the sum, one step."""
+    f_src, f_tgt = encoder(src_ids), encoder(tgt_ids)  # (N_s, d), (N_t, d): lengths may differ
+    task_loss = F.cross_entropy(head(f_src), src_y)
+    features = torch.cat([f_src, f_tgt])  # (N_s + N_t, d)
+    domain = torch.cat([torch.zeros(len(f_src)), torch.ones(len(f_tgt))]).unsqueeze(-1)
+    domain_loss = F.binary_cross_entropy_with_logits(
+        domain_head(grad_reverse(features, lam)), domain
+    )
+    opt.zero_grad()
+    (task_loss + domain_loss).backward()
+    opt.step()
+    return task_loss.item(), domain_loss.item()

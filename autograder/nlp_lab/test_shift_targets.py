@@ -44,8 +44,13 @@ def test_targets_are_the_next_tokens(student):
     )
 
 
-def test_shortest_windows_and_inputs_untouched(student):
-    """works for one sequence of two tokens, and leaves ids unchanged"""
+def test_shortest_windows(student):
+    """works for one sequence of two tokens
+
+    Not checked here: that ids is left unchanged. The worker calls the function on a copy of ids,
+    so an in-place write is invisible to this side unless it changes what is returned (which the
+    value checks catch), and an integer tensor cannot be probed under autograd as impute's are.
+    """
     ids = torch.tensor([[7, 3]])
     out = student.shift_targets(ids)
     check(
@@ -57,4 +62,3 @@ def test_shortest_windows_and_inputs_untouched(student):
         inputs.tolist() == [[7]] and targets.tolist() == [[3]],
         "for ids (1, 2): inputs [[7]], targets [[3]]",
     )
-    check(ids.tolist() == [[7, 3]], "shift_targets must not modify ids in place")

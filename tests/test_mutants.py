@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import COURSE, full_marks, function_scores, grade_notebooks, solved, with_code
+from conftest import COURSE, full_marks, function_scores, grade_notebooks, with_code
 from dlnlp.author.catalogue import alternatives, mutants, too_many_hidden_only
 from dlnlp.author.minimums import MIN_ALTERNATIVES, MIN_MUTANTS
-from dlnlp.author.visible import VisibleChecks, caught, plan
+from dlnlp.author.visible import VisibleChecks, catalogue_plan, caught
 
 # every assignment: one without a catalogue fails test_catalogue_is_large_enough
 ASSIGNMENTS = list(COURSE.config().assignments)
@@ -38,22 +38,6 @@ SLOW = {
 }
 
 
-def _visible_runs(assignment: str, notebooks: dict) -> list[dict]:
-    """The visible-check runs of each mutant (its target's check) and each alternative (the
-    check of each function it defines), on the notebooks the batch grades."""
-    functions = list(COURSE.config().assignment(assignment).functions)
-    ms = {m.name: m.target for m in MUTANTS if m.path.parent.name == assignment}
-    alts = {a.name: a.defines for a in ALTERNATIVE_ITEMS if a.path.parent.name == assignment}
-    runs = plan(
-        notebooks["reference"],
-        {},
-        functions,
-        {name: (notebooks[f"mutant-{name}"], target) for name, target in ms.items()},
-        {name: (notebooks[f"alt-{name}"], defines) for name, defines in alts.items()},
-    )
-    return [r for r in runs if not r["key"].endswith(("/reference", "/stub"))]
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """assignment -> ({student: Results}, {visible-check key: CellRun}): each assignment's
@@ -73,8 +57,11 @@ def graded(tmp_path_factory):
                 if p.parent.name == assignment:
                     whole[f"alt-{p.stem}"] = with_code(assignment, p.read_text())
             folder = tmp_path_factory.mktemp(assignment)
-            notebooks = {**whole, **fast, "reference": solved(assignment)}
-            runs = _visible_runs(assignment, notebooks)
+            notebooks = {**whole, **fast}
+            functions = list(COURSE.config().assignment(assignment).functions)
+            ms = [m for m in MUTANTS if m.path.parent.name == assignment]
+            alts = [x for x in ALTERNATIVE_ITEMS if x.path.parent.name == assignment]
+            runs = catalogue_plan(notebooks, functions, ms, alts)
             with VisibleChecks(runs, COURSE.source_notebook(assignment).parent) as visible:
                 results = grade_notebooks(assignment, whole, folder / "whole")
                 if fast:

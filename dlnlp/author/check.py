@@ -29,7 +29,7 @@ import nbformat
 
 from dlnlp.author import catalogue, minimums
 from dlnlp.author.stubs import stub_sources
-from dlnlp.author.visible import CellRun, VisibleChecks, caught, plan
+from dlnlp.author.visible import CellRun, VisibleChecks, catalogue_plan, caught, plan
 from dlnlp.build.fill import fill
 from dlnlp.build.splice import solved_notebook
 from dlnlp.course import Course
@@ -144,6 +144,15 @@ def _visible_finding(fn: str, runs: dict[str, CellRun]) -> Finding:
     if stub.ok:
         problems.append("pass on the stub: they must fail until the student writes the function")
     return Finding(fn, "visible checks", tuple(problems), "pass on the reference, fail on the stub")
+
+
+def _visible_findings(fn: str, ms: list, alts: list, runs: dict[str, CellRun]) -> list[Finding]:
+    """The visible checks' findings for `fn`: reference and stub, then (when it has a check
+    cell) its mutants' catch rate and its alternatives."""
+    findings = [_visible_finding(fn, runs)]
+    if f"{fn}/reference" in runs:
+        findings += [_catch_finding(fn, ms, runs), _alternatives_finding(fn, alts, runs)]
+    return findings
 
 
 def _alternatives_finding(fn: str, alts: list, runs: dict[str, CellRun]) -> Finding:
@@ -281,24 +290,13 @@ def check_assignment(
     source = course.source_notebook(assignment)
     stubs = stub_sources(source) if source.is_file() else {}
     notebooks = _notebooks(course, assignment, stubs, ms, alts)
-    runs = plan(
-        notebooks["reference"],
-        stubs,
-        checked,
-        {m.name: (notebooks[f"mutant-{m.name}"], m.target) for m in ms},
-        {a.name: (notebooks[f"alt-{a.name}"], a.defines) for a in alts},
-    )
+    runs = plan(notebooks["reference"], stubs, checked)
+    runs += catalogue_plan(notebooks, checked, ms, alts)
     if notebook_only:
         with VisibleChecks(runs, source.parent) as visible:
             visible_runs = visible.results()
         report.findings = [
-            finding
-            for fn in checked
-            for finding in (
-                _visible_finding(fn, visible_runs),
-                _catch_finding(fn, ms, visible_runs),
-                _alternatives_finding(fn, alts, visible_runs),
-            )
+            f for fn in checked for f in _visible_findings(fn, ms, alts, visible_runs)
         ]
         return report
     with (
@@ -373,9 +371,7 @@ def _findings(checked, graded, results, ms, alts, runs) -> list[Finding]:
                 out.append(
                     Finding(fn, f"alternative {a.name}", tuple(_lost(r, [fn])), "full marks")
                 )
-        out.append(_visible_finding(fn, runs))
-        if f"{fn}/reference" in runs:
-            out += [_catch_finding(fn, ms, runs), _alternatives_finding(fn, alts, runs)]
+        out += _visible_findings(fn, ms, alts, runs)
     # the reference must also keep full marks on what the mutants' claims were graded on
     for fn in (fn for fn in graded if fn not in checked):
         if lost := _lost(ref, [fn]):

@@ -5,9 +5,10 @@ setup (the code cells before the first graded cell: imports, the visible_checks 
 loading), every graded cell above the check cell (so a check that calls another function finds
 it), then the check cell. The ungraded cells further down are the student's demos (training
 runs, plots) and are skipped. Each function's check runs twice, on the reference and with the
-function's cell as the release stub (and, for `dlnlp check` and the suite, on each catalogued
-mutant of the function: does the check catch it?); all runs share one process (one torch import, not one
-kernel start per run), started in the background while the hidden tests grade.
+function's cell as the release stub; `dlnlp check` and the suite also run it on each catalogued
+mutant of the function (does the check catch it?) and each alternative defining it (does it
+pass?). All runs share one process (one torch import, not one kernel start per run), started
+in the background while the hidden tests grade.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from dlnlp.author.catalogue import Alternative, Mutant
 from dlnlp.notebook import grade_id, is_solution, nbgrader_meta
 from dlnlp.parsing import parse
 
@@ -112,31 +115,36 @@ def _check_run(nb: nbformat.NotebookNode, fn: str, key: str, swap: dict[str, str
     return {"key": key, "cells": list(zip(labels, sources, strict=True)), "seconds": RUN_SECONDS}
 
 
-def plan(
-    solved: nbformat.NotebookNode,
-    stubs: dict[str, str],
-    functions: list[str],
-    mutants: dict[str, tuple[nbformat.NotebookNode, str]] | None = None,
-    alternatives: dict[str, tuple[nbformat.NotebookNode, frozenset[str]]] | None = None,
-) -> list[dict]:
+def plan(solved: nbformat.NotebookNode, stubs: dict[str, str], functions: list[str]) -> list[dict]:
     """The runs for each function that has a check cell: key "<function>/reference" and
-    "<function>/stub", each a list of (cell label, source); for each mutant
-    (name -> (its notebook, its target)) whose target is in `functions`, the run of its
-    target's check on its notebook, key "<target>/mutant-<name>"; for each alternative
-    (name -> (its notebook, the functions it defines)), the check of each function of
-    `functions` it defines, key "<function>/alt-<name>"."""
+    "<function>/stub", each a list of (cell label, source)."""
     runs = []
     for fn in functions:
         for variant, swap in (("reference", {}), ("stub", {fn: stubs.get(fn, "")})):
-            run = _check_run(solved, fn, f"{fn}/{variant}", swap)
-            if run is not None:
+            if run := _check_run(solved, fn, f"{fn}/{variant}", swap):
                 runs.append(run)
-    for name, (nb, target) in (mutants or {}).items():
-        if target in functions and (run := _check_run(nb, target, f"{target}/mutant-{name}", {})):
-            runs.append(run)
-    for name, (nb, defines) in (alternatives or {}).items():
-        for fn in (fn for fn in functions if fn in defines):
-            if run := _check_run(nb, fn, f"{fn}/alt-{name}", {}):
+    return runs
+
+
+def catalogue_plan(
+    notebooks: dict[str, nbformat.NotebookNode],
+    functions: list[str],
+    mutants: Iterable[Mutant],
+    alternatives: Iterable[Alternative],
+) -> list[dict]:
+    """The runs of the catalogue on `functions`' checks, on the batch's notebooks (student
+    "mutant-<name>" and "alt-<name>"): each mutant on its target's check, key
+    "<target>/mutant-<name>"; each alternative on the check of each function it defines, key
+    "<function>/alt-<name>"."""
+    runs = []
+    for m in mutants:
+        if m.target in functions:
+            nb = notebooks[f"mutant-{m.name}"]
+            if run := _check_run(nb, m.target, f"{m.target}/mutant-{m.name}", {}):
+                runs.append(run)
+    for a in alternatives:
+        for fn in (fn for fn in functions if fn in a.defines):
+            if run := _check_run(notebooks[f"alt-{a.name}"], fn, f"{fn}/alt-{a.name}", {}):
                 runs.append(run)
     return runs
 

@@ -66,8 +66,10 @@ def usable_cpus(cgroup="/sys/fs/cgroup"):
     counts the host's cores; running that many threads on a quota of 2 makes training 5-10x
     slower, as they wait for each other."""
     n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    quotas = [(f"{cgroup}/cpu.max", None)]
-    quotas.append((f"{cgroup}/cpu/cpu.cfs_quota_us", f"{cgroup}/cpu/cpu.cfs_period_us"))
+    quotas = [
+        (f"{cgroup}/cpu.max", None),  # v2: "<quota> <period>" or "max <period>"
+        (f"{cgroup}/cpu/cpu.cfs_quota_us", f"{cgroup}/cpu/cpu.cfs_period_us"),  # v1: -1 or quota
+    ]
     for quota_file, period_file in quotas:
         try:
             with open(quota_file) as f:

@@ -354,10 +354,63 @@ WRITTEN = {
             "overfit 40 labels, nothing to damage in the encoder), both well above scratch."
         ),
     },
+    "generative": {
+        "written_taxonomy": (
+            r"TinyGPT is explicit and exact: $\log p(x) = \sum_t \log p(x_t \mid x_{<t})$ comes "
+            "out of one forward pass, but a sample needs $L$ passes, one token after the other. "
+            r"The VAE is explicit but $p(x) = \int p(x \mid z) p(z)\,dz$ cannot be computed, only "
+            "the ELBO, a lower bound; a sample is one decoder pass. The DDPM is also a latent "
+            r"variable model (the latents are $x_1, \dots, x_T$) trained on a variational bound, "
+            "so it gives a bound too, but sampling takes $T$ sequential passes (1000 here, the "
+            "slow part of section 10). The GAN is implicit: it only has a sampler, one generator "
+            r"pass, and no $p(x)$ or bound at all ($D$ is not a density). To flag outliers I need "
+            "a likelihood, so TinyGPT (or the VAE's ELBO); for many fast samples the GAN or the "
+            "VAE."
+        ),
+        "written_non_saturating": (
+            r"$\frac{d}{da}\log(1 - \sigma(a)) = -\sigma(a)$ and "
+            r"$\frac{d}{da}(-\log\sigma(a)) = -(1 - \sigma(a))$. At $\sigma(a) = 0.01$ they are "
+            "0.01 and 0.99 in size, so with the minimax loss the generator gets almost no gradient "
+            "exactly when the discriminator rejects its samples, and with the non-saturating one "
+            "it gets almost the largest possible. My run ended with $\\mathcal L_D = 1.37$ and "
+            r"$\mathcal L_G = 0.73$, close to $2\log 2 = 1.386$ and $\log 2 = 0.693$: $D$ is only a "
+            "little better than guessing, so neither network is winning, which matches the "
+            "histogram with all three modes."
+        ),
+        "written_receptive_field": (
+            r"(a) The second layer reads 5 positions of the first, 2 apart, and each reads 5 "
+            r"inputs, so $5 + (5 - 1) \cdot 2 = 13$ input positions. (b) Encoder: "
+            r"$1 \cdot 8 \cdot 5 + 8 = 48$ and $8 \cdot 16 \cdot 5 + 16 = 656$, 704 in all. A "
+            r"dense layer from 64 numbers to $16 \cdot 16 = 256$ has $64 \cdot 256 + 256 = 16640$. "
+            "The convolution gives up a separate weight for every position and any connection "
+            "between far-apart inputs: it assumes a pattern means the same wherever it is and that "
+            "neighbours matter most, which is true for signals and for n-grams in text."
+        ),
+        "written_schedule_length": (
+            r"(a) $\sum_t \beta_t \approx T(\beta_1 + \beta_T)/2 = 10.05$ for $T = 1000$, so "
+            r"$\bar\alpha_T \approx e^{-10} \approx 4.5 \cdot 10^{-5}$ (my schedule: "
+            r"$4.0 \cdot 10^{-5}$); for $T = 100$ about $e^{-1} = 0.37$ (mine: 0.365). (b) With "
+            r"$T = 100$, $x_T$ still has $\sqrt{0.365} = 0.6$ of the data in it, so the model never "
+            r"learned to start from pure noise and a chain started from $\mathcal N(0, I)$ starts "
+            "from the wrong distribution: the samples come out off. I would raise the betas (or use "
+            r"a cosine schedule) so that $\bar\alpha_T$ is near 0 again. (c) Training did not care "
+            "about T (one random t per example) and took about 10 s; sampling needed 1000 "
+            "passes one after the other, a few seconds for 2000 points here but the slow part "
+            "of diffusion in general."
+        ),
+    },
 }
 
 # The partial sample's second written answer: a plausible mistake.
 WRONG = {
+    "generative": (
+        "written_non_saturating",
+        r"$\frac{d}{da}\log(1 - \sigma(a)) = -\sigma(a)$, which is 0.01 at $\sigma(a) = 0.01$, "
+        r"and $-\log\sigma(a)$ has the same derivative with the sign flipped, so both losses give "
+        "the generator the same small gradient; the non-saturating loss is used only because it "
+        "is numerically more stable. My losses ended near 1.37 and 0.73, so the discriminator is "
+        "clearly winning.",
+    ),
     "foundations": (
         "written_gini_no_label",
         r"(a) The drawn class is right with probability $\sum_c p_c^2$, so the error rate is "

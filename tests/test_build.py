@@ -13,7 +13,7 @@ import pytest
 from conftest import COURSE, release
 from dlnlp import notebook
 from dlnlp.build import visible_checks
-from dlnlp.build.fill import fill
+from dlnlp.build.fill import fill, split_functions
 from dlnlp.build.release import build_release
 from dlnlp.build.splice import (
     HELPER_ID,
@@ -157,6 +157,14 @@ def test_fill_sets_written_answers_by_grade_id():
         fill(nb, written={"written_nope": "an answer"})
     with pytest.raises(KeyError, match="causal_mask"):  # a code cell is not a written answer
         fill(nb, written={"causal_mask": "an answer"})
+
+
+def test_fill_keeps_a_functions_decorators():
+    """Does a filled function keep its decorators (`@torch.no_grad()` is part of what it does)?"""
+    code = "import torch\n\n\n@torch.no_grad()\n@staticmethod\ndef f(x):\n    return x\n"
+    assert split_functions(code)["f"].endswith(
+        "@torch.no_grad()\n@staticmethod\ndef f(x):\n    return x"
+    )
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -23,7 +23,11 @@ from dlnlp.build.splice import visible_checks_source
 from dlnlp.course import material_files
 
 # each assignment with a data/ folder -> the id of its first cell that reads it
-FIRST_DATA_CELL = {"nlp_lab": "load-data", "transformers": "transfer-experiment"}
+FIRST_DATA_CELL = {
+    "nlp_lab": "load-data",
+    "transformers": "transfer-experiment",
+    "generative": "gan-demo",
+}
 
 
 def _cell(assignment: str, cell_id: str) -> str:

@@ -281,3 +281,52 @@ def test_a_gradient_of_a_tensor_subclass_is_refused(zygote):
         assert "expected a tensor" in e.value.message
     finally:
         student._session.close()
+
+
+KEPT_MODULE = (
+    "import torch\n"
+    "class Scale(torch.nn.Module):\n"
+    "    def __init__(self):\n"
+    "        super().__init__()\n"
+    "        self.w = torch.nn.Parameter(torch.tensor([2.0, -3.0]))\n"
+    "    def forward(self, x):\n"
+    "        return x * self.w\n"
+    "class Shifty(torch.Tensor):\n"
+    "    def detach(self):\n"
+    "        raise SystemExit('ran outside the guards')\n"
+    "def shifty():\n"
+    "    return torch.ones(2).as_subclass(Shifty)\n"
+    "def f(x, model):\n"
+    "    return model(x).sum()\n"
+)
+
+
+def test_a_gradient_through_a_kept_model_reaches_the_tensor_argument(zygote):
+    """student.grad takes a kept object (e.g. a discriminator) as an argument: it arrives in the
+    worker as itself, and the gradient with respect to the tensor argument comes back."""
+    student = _student(zygote, KEPT_MODULE)
+    try:
+        model = student.keep.Scale()
+        (g,) = student.grad("f", torch.ones(2), model, wrt=[0], grad_output=torch.tensor(1.0))
+        assert torch.equal(g, torch.tensor([2.0, -3.0]))
+    finally:
+        student._session.close()
+
+
+def test_a_kept_object_is_never_differentiated_nor_detached_by_the_kit(zygote):
+    """An attacker's kept object in a `wrt` position (a tensor subclass whose detach() is the
+    student's code, or a model) is refused before the kit touches it outside the guards, and a
+    stale reference to a replaced worker's object is refused too."""
+    student = _student(zygote, KEPT_MODULE)
+    try:
+        for kept in (student.keep.shifty(), student.keep.Scale()):
+            with pytest.raises(StudentError) as e:
+                student.grad("f", kept, kept, wrt=[0], grad_output=torch.tensor(1.0))
+            assert "not a tensor" in e.value.message
+        model = student.keep.Scale()
+        student._session.worker.kill()  # the next request starts a new worker
+        student.f(torch.ones(2), student.keep.Scale())
+        with pytest.raises(StudentError):
+            student.grad("f", torch.ones(2), model, wrt=[0], grad_output=torch.tensor(1.0))
+    finally:
+        student._session.close()

@@ -20,6 +20,10 @@ def _segment(code: str, node: ast.stmt) -> str:
     text = ast.get_source_segment(code, node)
     if text is None:  # never for a statement parsed from `code`: it has its positions
         raise ValueError(f"no source positions for the statement at line {node.lineno}")
+    decorators = getattr(node, "decorator_list", [])
+    if decorators:  # a def's segment starts at `def`: its decorators (@torch.no_grad()) come first
+        lines = code.splitlines(keepends=True)
+        text = "".join(lines[decorators[0].lineno - 1 : node.lineno - 1]) + text
     return text
 
 

@@ -359,8 +359,8 @@ class StudentProxy:
             fn,
             {
                 "op": "grad",
-                "args": list(args),
-                "kwargs": kwargs,
+                "args": _refs(list(args)),  # a kept object (a discriminator) arrives as itself
+                "kwargs": _refs(kwargs),
                 "wrt": list(wrt),
                 "grad_output": grad_output,
                 "output_index": output_index,

@@ -164,13 +164,19 @@ class Session:
         )
 
     def grad(self, msg: dict) -> dict:
-        args = list(msg.get("args", []))
         wrt = msg["wrt"]
+        try:  # a Ref names a kept object (a model passed along); one that names none is refused
+            args = list(self._resolve(msg.get("args", [])))
+            kwargs = self._resolve(msg.get("kwargs", {}))
+        except LookupError as e:
+            return _error("exception", e)
         for i in wrt:
+            if type(args[i]) is not torch.Tensor:  # the trusted side differentiates tensors only
+                return _error("exception", TypeError(f"argument {i} is not a tensor"))
             args[i] = args[i].detach().clone().requires_grad_(True)
 
         def body(fn):
-            out = fn(*args, **msg.get("kwargs", {}))
+            out = fn(*args, **kwargs)
             if msg.get("output_index") is not None:
                 if type(out) is not tuple and type(out) is not list:
                     raise TypeError(f"expected a tuple of outputs, got {type(out).__name__}")

@@ -1,0 +1,14 @@
+"""The prediction compared with x0 (an x0-predicting model) instead of eps.
+
+target: ddpm_loss
+hint: not with x0
+unaffected: conv1d, ConvAutoencoder, gan_train_step, train_gan, aae_losses, ddpm_schedule, q_sample, p_sample_step, sample_ddpm
+"""
+
+# ruff: noqa: F821
+# q_sample: defined by the notebook
+
+
+def ddpm_loss(model, x0, t, eps, alpha_bars):
+    x_t = q_sample(x0, t, alpha_bars, eps)
+    return ((model(x_t, t) - x0) ** 2).mean()

@@ -1,0 +1,14 @@
+"""The right values, returned in float64.
+
+target: ddpm_schedule
+hint: float32
+unaffected: conv1d, ConvAutoencoder, gan_train_step, train_gan, aae_losses, q_sample, ddpm_loss, p_sample_step
+"""
+
+import torch
+
+
+def ddpm_schedule(T, beta_1=1e-4, beta_T=0.02):
+    betas = torch.linspace(beta_1, beta_T, T, dtype=torch.float64)
+    alphas = 1 - betas
+    return betas, alphas, torch.cumprod(alphas, dim=0)

@@ -1,0 +1,14 @@
+"""betas over T + 1 points, the first dropped: they start one step above beta_1.
+
+target: ddpm_schedule
+hint: both ends included
+unaffected: conv1d, ConvAutoencoder, gan_train_step, train_gan, aae_losses, q_sample, ddpm_loss, p_sample_step
+"""
+
+import torch
+
+
+def ddpm_schedule(T, beta_1=1e-4, beta_T=0.02):
+    betas = torch.linspace(beta_1, beta_T, T + 1)[1:]
+    alphas = 1 - betas
+    return betas, alphas, torch.cumprod(alphas, dim=0)

@@ -1,0 +1,14 @@
+"""alpha_bars[t] = alphas[t] ** (t + 1), as if beta were constant.
+
+target: ddpm_schedule
+hint: not one alpha raised to a power
+unaffected: conv1d, ConvAutoencoder, gan_train_step, train_gan, aae_losses, q_sample, ddpm_loss, p_sample_step
+"""
+
+import torch
+
+
+def ddpm_schedule(T, beta_1=1e-4, beta_T=0.02):
+    betas = torch.linspace(beta_1, beta_T, T)
+    alphas = 1 - betas
+    return betas, alphas, alphas ** torch.arange(1, T + 1)

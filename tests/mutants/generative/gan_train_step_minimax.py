@@ -1,0 +1,24 @@
+"""The generator minimises the minimax loss log(1 - D(G(z))) instead of the non-saturating one.
+
+target: gan_train_step
+hint: non-saturating
+unaffected: conv1d, ConvAutoencoder, aae_losses, ddpm_schedule, q_sample, ddpm_loss, p_sample_step
+"""
+
+import torch
+import torch.nn.functional as F
+
+
+def gan_train_step(G, D, opt_g, opt_d, real, z):
+    bce = F.binary_cross_entropy_with_logits
+    opt_d.zero_grad()
+    d_real, d_fake = D(real), D(G(z).detach())
+    loss_d = bce(d_real, torch.ones_like(d_real)) + bce(d_fake, torch.zeros_like(d_fake))
+    loss_d.backward()
+    opt_d.step()
+    opt_g.zero_grad()
+    d_gen = D(G(z))
+    loss_g = -bce(d_gen, torch.zeros_like(d_gen))  # log(1 - sigmoid(D(G(z))))
+    loss_g.backward()
+    opt_g.step()
+    return loss_d.item(), loss_g.item()

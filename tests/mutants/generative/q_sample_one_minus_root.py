@@ -1,0 +1,11 @@
+"""The noise scaled by 1 - sqrt(alpha_bar).
+
+target: q_sample
+hint: not 1 - sqrt(alpha_bars[t])
+unaffected: conv1d, ConvAutoencoder, gan_train_step, train_gan, aae_losses, ddpm_schedule, p_sample_step, sample_ddpm
+"""
+
+
+def q_sample(x0, t, alpha_bars, eps):
+    abar = alpha_bars[t].reshape(-1, *([1] * (x0.dim() - 1)))
+    return abar.sqrt() * x0 + (1 - abar.sqrt()) * eps

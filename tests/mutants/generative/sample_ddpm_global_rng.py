@@ -1,0 +1,20 @@
+"""Every z drawn from torch's global generator: generator= forgotten inside the loop.
+
+target: sample_ddpm
+hint: the same generator seed must give the same samples
+unaffected: conv1d, ConvAutoencoder, gan_train_step, train_gan, aae_losses, ddpm_schedule, q_sample, ddpm_loss, p_sample_step, train_ddpm
+"""
+
+# ruff: noqa: F821
+# ddpm_schedule, ddpm_loss, p_sample_step: defined by the notebook
+import torch
+
+
+def sample_ddpm(model, n, T, generator):
+    betas, alphas, alpha_bars = ddpm_schedule(T)
+    with torch.no_grad():
+        x = torch.randn(n, 2, generator=generator)
+        for t in range(T - 1, -1, -1):
+            z = torch.randn(n, 2) if t > 0 else None
+            x = p_sample_step(model, x, t, betas, alphas, alpha_bars, z)
+    return x

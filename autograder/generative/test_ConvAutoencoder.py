@@ -45,19 +45,13 @@ CODE = "forward returns the code: it must return the reconstruction decoder(enco
 
 def _spec() -> nn.Module:
     """The contract's autoencoder, built here from torch's modules."""
-    model = nn.Module()
-    model.encoder = nn.Sequential(
-        nn.Conv1d(1, 8, 5, stride=2, padding=2),
-        nn.ReLU(),
-        nn.Conv1d(8, 16, 5, stride=2, padding=2),
-        nn.ReLU(),
-    )
-    model.decoder = nn.Sequential(
-        nn.ConvTranspose1d(16, 8, 4, stride=2, padding=1),
-        nn.ReLU(),
-        nn.ConvTranspose1d(8, 1, 4, stride=2, padding=1),
-    )
-    return model
+    down, up = {"stride": 2, "padding": 2}, {"stride": 2, "padding": 1}
+    spec = nn.Module()
+    spec.encoder = nn.Sequential(nn.Conv1d(1, 8, 5, **down), nn.ReLU())
+    spec.encoder.extend([nn.Conv1d(8, 16, 5, **down), nn.ReLU()])
+    spec.decoder = nn.Sequential(nn.ConvTranspose1d(16, 8, 4, **up), nn.ReLU())
+    spec.decoder.append(nn.ConvTranspose1d(8, 1, 4, **up))
+    return spec
 
 
 def _state(seed: int) -> dict[str, torch.Tensor]:
@@ -70,7 +64,7 @@ def _outputs(state, x) -> dict[str, torch.Tensor]:
     m = _spec()
     m.load_state_dict(state)
     (c1, r1, c2, _), (t1, r2, t2) = m.encoder, m.decoder
-    with torch.no_grad():
+    with torch.inference_mode():  # the trusted outputs need no graph
         code = m.encoder(x)
         hidden = r2(t1(code))
         return {

@@ -62,19 +62,21 @@ def _trusted(state: dict[str, torch.Tensor]) -> MLP:
 
 def _losses(D, z_enc, z_prior, mistake: str = "") -> tuple[torch.Tensor, torch.Tensor]:
     """(loss_d, loss_enc) computed here, or as one catalogued mistake computes them."""
-    bce = F.binary_cross_entropy_with_logits
+    bce_logits = F.binary_cross_entropy_with_logits
     real, fake = (1.0, 0.0) if mistake != "swapped" else (0.0, 1.0)
     d_prior = D(z_prior)
     d_enc = D(z_enc if mistake == "not_detached" else z_enc.detach())
-    loss_d = bce(d_prior, torch.full_like(d_prior, real)) + bce(d_enc, torch.full_like(d_enc, fake))
+    loss_d = bce_logits(d_prior, torch.full_like(d_prior, real)) + bce_logits(
+        d_enc, torch.full_like(d_enc, fake)
+    )
     if mistake == "halved":
         loss_d = loss_d / 2
     d_fool = D(z_enc.detach() if mistake == "enc_detached" else z_enc)
-    loss_enc = bce(d_fool, torch.ones_like(d_fool))
+    loss_enc = bce_logits(d_fool, torch.ones_like(d_fool))
     if mistake == "minimax":
-        loss_enc = -bce(d_fool, torch.zeros_like(d_fool))
+        loss_enc = -bce_logits(d_fool, torch.zeros_like(d_fool))
     if mistake == "enc_label_0":
-        loss_enc = bce(d_fool, torch.zeros_like(d_fool))
+        loss_enc = bce_logits(d_fool, torch.zeros_like(d_fool))
     return loss_d, loss_enc
 
 
@@ -118,11 +120,10 @@ def _grads(student, state, z_enc, z_prior, index: int):
     """Gradients of output `index` with respect to (z_enc, z_prior), computed in the worker,
     with D the student's kept MLP (student.grad passes a kept object through as itself)."""
     D = _discriminator(student, state)
+    fn, args = "aae_losses", (z_enc, z_prior, D)
     return student.grad(
-        "aae_losses",
-        z_enc,
-        z_prior,
-        D,
+        fn,
+        *args,
         wrt=[0, 1],
         grad_output=torch.tensor(1.0),
         output_index=index,

@@ -47,7 +47,7 @@ def _flat(values: dict[str, torch.Tensor]) -> torch.Tensor:
 def _after_one_step(state, x0, t, eps, alpha_bars, mistake: str = "") -> torch.Tensor:
     model = trusted_denoiser(state)
     loss_trusted(model, x0, t, eps, alpha_bars, mistake).backward()
-    with torch.no_grad():
+    with torch.inference_mode():  # trusted values: no graph
         for p in model.parameters():
             p -= LR * p.grad
     return _flat(dict(model.named_parameters()))

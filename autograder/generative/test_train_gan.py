@@ -72,13 +72,8 @@ def _shared(student):
 def _check_losses(losses, steps: int) -> None:
     check(
         isinstance(losses, (list, tuple))
-        and len(losses) == steps
-        and all(
-            isinstance(pair, (list, tuple))
-            and len(pair) == 2
-            and all(type(v) is float for v in pair)
-            for pair in losses
-        ),
+        and [len(p) if isinstance(p, (list, tuple)) else 0 for p in losses] == [2] * steps
+        and {type(v) for p in losses for v in p} <= {float},
         HINT_LOSSES,
     )
 

@@ -27,7 +27,8 @@ from dlnlp.nbgrader.config import write_nbgrader_config
 from dlnlp.nbgrader.course import grade_course
 
 STAMP = "2026-11-20 10:00:00.000000 UTC"  # nbgrader's timestamp.txt for every sample
-# a first start's cost, measured on 2 idle cores (all 7 assignments, 24 samples: 88 s): per
+# a first start's cost, measured on 2 idle cores (7 assignments, 24 samples: 88 s; generative's 3
+# samples, training included, add about 22 s: an estimate, not remeasured per sample): per
 # assignment generated with nbgrader, and per sample graded with its gradebook rows written
 GENERATE_SECONDS, GRADE_SECONDS = 4.5, 2.4
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import torch
 
+from dlnlp.testing import check
+
 from .given import Denoiser
 
 T = 1000  # the notebook's number of steps
@@ -162,16 +164,24 @@ def denoiser_state(seed: int) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def trusted_denoiser(state: dict[str, torch.Tensor]) -> Denoiser:
-    model = Denoiser(T, hidden=HIDDEN)
-    model.load_state_dict(state)
-    return model
+def trusted_denoiser(T: int, hidden: int, values: dict[str, torch.Tensor]) -> Denoiser:
+    """given.Denoiser(T, hidden) holding `values` (seeded here, or read by the kit's probe)."""
+    model = Denoiser(T, hidden)
+    try:
+        model.load_state_dict(values)
+    except (RuntimeError, KeyError):
+        check(
+            False,
+            "the Denoiser's parameters are not those of the given Denoiser: restore the "
+            "notebook's given Denoiser cell from the release (it is graded as given)",
+        )
+    return model.eval()
 
 
-def student_denoiser(student, state: dict[str, torch.Tensor]):
-    """The notebook's Denoiser, made in the worker, holding `state`."""
-    model = student.keep.Denoiser(T, hidden=HIDDEN)
-    model.method("load_state_dict", state)
+def student_denoiser(student, T: int, hidden: int, values: dict[str, torch.Tensor]):
+    """The notebook's Denoiser(T, hidden), made in the worker, holding `values`."""
+    model = student.keep.Denoiser(T, hidden)
+    model.method("load_state_dict", values)
     return model
 
 

@@ -18,7 +18,7 @@ import torch
 
 from dlnlp.testing import check
 
-from .diffusion import schedule
+from .diffusion import schedule, student_denoiser, trusted_denoiser
 from .given import Denoiser, load_points
 
 HERE = Path(__file__).resolve().parent
@@ -50,20 +50,6 @@ def initial_state(T: int, hidden: int, seed: int) -> dict[str, torch.Tensor]:
     """A seeded Denoiser(T, hidden)'s state dict (torch's default initialisation)."""
     torch.manual_seed(seed)
     return {k: v.clone() for k, v in Denoiser(T, hidden).state_dict().items()}
-
-
-def trusted_denoiser(T: int, hidden: int, values: dict[str, torch.Tensor]) -> Denoiser:
-    """given.Denoiser(T, hidden) holding `values` (parameter values read by the kit's probe)."""
-    model = Denoiser(T, hidden)
-    try:
-        model.load_state_dict(values)
-    except (RuntimeError, KeyError):
-        check(
-            False,
-            "the Denoiser's parameters are not those of the given Denoiser: restore the "
-            "notebook's given Denoiser cell from the release (it is graded as given)",
-        )
-    return model.eval()
 
 
 @torch.no_grad()
@@ -129,8 +115,7 @@ def _check_given(model, T: int, hidden: int, values: dict[str, torch.Tensor]) ->
 
 def denoiser(student, T: int, hidden: int, values: dict[str, torch.Tensor]):
     """The notebook's Denoiser(T, hidden) in the worker, holding `values`, checked."""
-    model = student.keep.Denoiser(T, hidden)
-    model.method("load_state_dict", values)
+    model = student_denoiser(student, T, hidden, values)
     _check_given(model, T, hidden, values)
     return model
 

@@ -15,6 +15,7 @@ from dlnlp.grade.session import StudentError
 from dlnlp.testing import Mistake, check, expect_close
 
 from .diffusion import (
+    HIDDEN,
     LOSS_DETACHED,
     LOSS_MISTAKES,
     T,
@@ -45,7 +46,7 @@ def _flat(values: dict[str, torch.Tensor]) -> torch.Tensor:
 
 
 def _after_one_step(state, x0, t, eps, alpha_bars, mistake: str = "") -> torch.Tensor:
-    model = trusted_denoiser(state)
+    model = trusted_denoiser(T, HIDDEN, state)
     loss_trusted(model, x0, t, eps, alpha_bars, mistake).backward()
     with torch.inference_mode():  # trusted values: no graph
         for p in model.parameters():
@@ -59,10 +60,10 @@ def test_loss_value(student):
     for seed in (0, 1):
         state = denoiser_state(seed)
         x0, t, eps = _case(seed)
-        model = student_denoiser(student, state)
+        model = student_denoiser(student, T, HIDDEN, state)
         loss = student.ddpm_loss(model, x0, t, eps, alpha_bars)
         check(not isinstance(loss, float), FLOAT)
-        trusted = trusted_denoiser(state)
+        trusted = trusted_denoiser(T, HIDDEN, state)
         expect_close(
             loss,
             loss_trusted(trusted, x0, t, eps, alpha_bars).detach(),
@@ -81,7 +82,7 @@ def test_gradient_trains_the_model(student):
     _, _, alpha_bars = schedule(T)
     state = denoiser_state(2)
     x0, t, eps = _case(2)
-    model = student_denoiser(student, state)
+    model = student_denoiser(student, T, HIDDEN, state)
     loss = student.keep.ddpm_loss(model, x0, t, eps, alpha_bars)
     try:
         loss.method("backward")

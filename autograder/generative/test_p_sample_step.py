@@ -20,6 +20,7 @@ from dlnlp.testing import Mistake, expect_close
 
 from .diffusion import (
     AT_ZERO,
+    HIDDEN,
     T,
     denoiser_state,
     p_sample_mistakes,
@@ -38,7 +39,7 @@ def _expect_step(student, state, t, seed, z_given=True) -> None:
     betas, alphas, alpha_bars = schedule(T)
     x_t = points(N, seed, scale=1.2)
     z = points(N, seed + 100)
-    model = student_denoiser(student, state)
+    model = student_denoiser(student, T, HIDDEN, state)
     try:
         got = student.p_sample_step(
             model, x_t, t, betas, alphas, alpha_bars, z if z_given else None
@@ -52,7 +53,7 @@ def _expect_step(student, state, t, seed, z_given=True) -> None:
             raise e from None
         raise Mistake(AT_ZERO) from None
     with torch.inference_mode():  # trusted values: no graph
-        eps_hat = trusted_denoiser(state)(x_t, torch.full((N,), t, dtype=torch.long))
+        eps_hat = trusted_denoiser(T, HIDDEN, state)(x_t, torch.full((N,), t, dtype=torch.long))
     expect_close(
         got,
         p_sample_trusted(eps_hat, x_t, t, betas, alphas, alpha_bars, z),

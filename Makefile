@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test release check lint bench examples clean lab
+.PHONY: demo test test-cluster release check lint bench examples clean lab
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ demo: release
 test: $(STAMP)
 	$(BIN)/ruff check dlnlp tests autograder solutions examples bench
 	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -q -n $(TEST_WORKERS) --dist loadscope --durations=10
+
+## test-cluster: the tests on real deployments (a single-node Slurm cluster of Debian's slurmctld, slurmd, slurm-client and munge, started by the test), as root
+test-cluster: $(STAMP)
+	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -q -m cluster -n 0 --durations=10
 
 ## lab: a demo nbgrader course (releases + sample submissions, graded by dlnlp) in JupyterLab on 127.0.0.1; make lab STUDENT=1 for a student's view, A=attention for one assignment
 lab: $(STAMP)

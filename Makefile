@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-cluster release check lint bench examples clean lab
+.PHONY: demo test test-cluster release check lint bench examples clean lab hub
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ test: $(STAMP)
 ## test-cluster: the tests on real deployments (a single-node Slurm cluster of Debian's slurmctld, slurmd, slurm-client and munge, started by the test), as root
 test-cluster: $(STAMP)
 	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -q -m cluster -n 0 --durations=10
+
+## hub: JupyterHub and its proxy (configurable-http-proxy, from npm) in the venv, for `dlnlp hub setup` (docs/hub.md)
+hub: $(VENV)/.hub
+$(VENV)/.hub: $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[hub]'
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node configurable-http-proxy@5.1.0
+	touch $@
 
 ## lab: a demo nbgrader course (releases + sample submissions, graded by dlnlp) in JupyterLab on 127.0.0.1; make lab STUDENT=1 for a student's view, A=attention for one assignment
 lab: $(STAMP)

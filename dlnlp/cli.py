@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import signal
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import click
 
 from dlnlp.course import Course
+from dlnlp.cpus import usable_cpus
 from dlnlp.errors import DlnlpError
 from dlnlp.similarity.settings import Settings as SimilaritySettings
 
@@ -114,7 +114,7 @@ def build(assignments: tuple[str, ...], nbgrader_course: Path | None, root: Path
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Grader processes working in parallel [default: the number of cores].",
+    help="Grader processes working in parallel [default: the CPUs this process may use: its affinity, capped by its cgroup's CPU quota].",
 )
 @click.option("--force", is_flag=True, help="Grade again what is unchanged since the last run.")
 @click.option(
@@ -172,7 +172,7 @@ def grade(
         )
     course = _course(root)
     options = Options(
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs or usable_cpus(),
         force=force,
         students=list(students) or None,
         only=list(only) or None,
@@ -256,7 +256,7 @@ def lab(
     course = _course(root)
     course_dir = (course_dir or course.root / "demo-out" / "lab" / "dlnlp-demo").resolve()
     ids = list(assignments) or list(course.config().assignments)
-    build_demo_course(course, course_dir, ids, jobs=os.cpu_count() or 1, say=click.echo)
+    build_demo_course(course, course_dir, ids, jobs=usable_cpus(), say=click.echo)
     folder = student_folder(course_dir, course_dir.parent / "student", ids) if student else None
 
     def stopped(signum, frame):  # SIGTERM, SIGHUP: as Ctrl-C, JupyterLab stops with us
@@ -406,7 +406,7 @@ def similarity(
         assignment,
         list(paths),
         settings,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs or usable_cpus(),
         progress=sys.stderr.isatty(),
     )
     for skipped in found.skipped:
@@ -415,6 +415,70 @@ def similarity(
         click.echo(f"note: {note}", err=True)
     csv_path, page = write_similarity(found, out_dir)
     click.echo(terminal_table(found, csv_path, page))
+
+
+@main.group()
+def hub() -> None:
+    """A course on this machine's JupyterHub (docs/hub.md)."""
+
+
+@hub.command(name="setup")
+@click.argument("hub_root", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--course", "course_id", required=True, help="The course id, e.g. dl4nlp.")
+@click.option(
+    "-a", "--assignment", "assignments", multiple=True,
+    help="Generate this assignment in the course; repeat for more [default: all].",
+)  # fmt: skip
+@click.option("--instructor", "instructors", multiple=True, help="A Unix user; repeatable.")
+@click.option("--ta", "tas", multiple=True, help="A Unix user who grades too; repeatable.")
+@click.option("--student", "students", multiple=True, help="A Unix user; repeatable.")
+@click.option(
+    "--exchange",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("/srv/nbgrader/exchange"),
+    show_default=True,
+    help="nbgrader's shared exchange.",
+)
+@click.option("--ip", default="127.0.0.1", show_default=True, help="The hub's address.")
+@click.option(
+    "--port", type=int, default=8000, show_default=True,
+    help="The hub's public port; the next three serve the hub, the proxy's API, the course.",
+)  # fmt: skip
+@root_option
+def hub_setup(
+    hub_root: Path,
+    course_id: str,
+    assignments: tuple[str, ...],
+    instructors: tuple[str, ...],
+    tas: tuple[str, ...],
+    students: tuple[str, ...],
+    exchange: Path,
+    ip: str,
+    port: int,
+    root: Path | None,
+) -> None:
+    """Set up one course on JupyterHub (run as root): its user grader-COURSE, the course
+    folder in its home (dlnlp as engine), the shared exchange, the kit's hidden parts closed to
+    students, and HUB_ROOT/jupyterhub_config.py (PAM logins, formgrader as a hub service).
+    Then start the hub: jupyterhub -f HUB_ROOT/jupyterhub_config.py
+    """
+    from dlnlp.hub.plan import HubPlan
+    from dlnlp.hub.setup import setup_hub
+
+    course = _course(root)
+    plan = HubPlan(
+        root=hub_root.resolve(),
+        course_id=course_id,
+        assignments=list(assignments) or list(course.config().assignments),
+        instructors=list(instructors),
+        tas=list(tas),
+        students=list(students),
+        exchange=exchange.resolve(),
+        ip=ip,
+        port=port,
+    )
+    config = setup_hub(course, plan, say=click.echo)
+    click.echo(f"start the hub (as root): {Path(sys.executable).parent / 'jupyterhub'} -f {config}")
 
 
 @main.command(name="list")

@@ -52,6 +52,19 @@ c.CourseDirectory.course_id = {course_id!r}
 c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
 """
 
+# on a JupyterHub (`dlnlp hub setup`): the machine's shared exchange, and the course's students
+# are the hub's group nbgrader-<course> (nbgrader's JupyterHub auth plugin asks the hub)
+HUB_TEMPLATE = """\
+# Written by `dlnlp hub setup` once; edit freely: dlnlp never rewrites this file.
+import os
+
+c = get_config()  # noqa: F821 - nbgrader's config loader provides it
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.Exchange.root = {exchange!r}  # the hub's shared exchange
+c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"
+"""
+
 
 def engine_lines(kit_root: Path) -> str:
     """The lines that make dlnlp an nbgrader course's grading engine."""
@@ -68,12 +81,22 @@ def engine_lines(kit_root: Path) -> str:
     )
 
 
-def write_nbgrader_config(root: Path, kit_root: Path) -> Path | None:
-    """Write root/nbgrader_config.py unless there is one. -> its path, or None when kept."""
+def write_nbgrader_config(
+    root: Path, kit_root: Path, course_id: str | None = None, exchange: Path | None = None
+) -> Path | None:
+    """Write root/nbgrader_config.py unless there is one. -> its path, or None when kept.
+    The course id is the folder's name unless given; the exchange is course-local unless
+    `exchange` (a hub's shared one) is given."""
     path = root / "nbgrader_config.py"
     if path.exists():
         return None
-    text = TEMPLATE.format(course_id=root.resolve().name) + engine_lines(kit_root.resolve())
+    course_id = course_id or root.resolve().name
+    head = (
+        HUB_TEMPLATE.format(course_id=course_id, exchange=str(exchange))
+        if exchange
+        else TEMPLATE.format(course_id=course_id)
+    )
+    text = head + engine_lines(kit_root.resolve())
     path.write_text(text, encoding="utf-8")
     return path
 

@@ -38,7 +38,7 @@ test: $(STAMP)
 	$(BIN)/ruff check dlnlp tests autograder solutions examples bench
 	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -q -n $(TEST_WORKERS) --dist loadscope --durations=10
 
-## test-cluster: the tests on real deployments (a single-node Slurm cluster of Debian's slurmctld, slurmd, slurm-client and munge, started by the test), as root
+## test-cluster: the tests on real deployments, as root: a single-node Slurm cluster (Debian's slurmctld, slurmd, slurm-client and munge, started by the test) and a JupyterHub course deployed as docs/hub.md says (about 4 min)
 test-cluster: $(STAMP)
 	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -q -m cluster -n 0 --durations=10
 

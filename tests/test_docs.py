@@ -18,6 +18,7 @@ FENCE = re.compile(r"^\s*(```|~~~)\s*(\S*)")
 INLINE = re.compile(r"`([^`\n]+(?:\n[^`\n]+)*)`")  # a span may run over a line break
 DLNLP = re.compile(r"(?<![\w.-])dlnlp(?=[ \t])([^\n]*)")  # `.venv/bin/dlnlp`, `$(BIN)/dlnlp`
 MAKE = re.compile(r"(?<![\w.-])make(?=[ \t])([^\n]*)")
+APT = re.compile(r"\bapt(?:-get)? install\b")
 END = re.compile(r"\s#|\s*(?:\|\||&&|[|;>`)])")  # a comment, a pipe, `)` of a $(...)
 ANGLED = re.compile(r"<[\w.-]+>")  # <assignment>: a placeholder, not a redirection
 PLACEHOLDER = re.compile(r"^([A-Z][A-Z_]*|\.\.\.)$")  # COMMAND, ID, ...
@@ -77,7 +78,11 @@ def check_dlnlp(words: list[str]) -> list[str]:
     if not words or PLACEHOLDER.match(words[0]):
         return problems
     name, *rest = words
-    command = main.commands.get(name)
+    command: click.Command | None = main.commands.get(name)
+    # a group's subcommand (`dlnlp hub setup`): its options are the subcommand's
+    while isinstance(command, click.Group) and rest and not _is_option(rest[0]):
+        sub, *rest = rest
+        command, name = command.commands.get(sub), f"{name} {sub}"
     if command is None:
         return [*problems, f"dlnlp has no command {name!r}"]
     options = _options(command)
@@ -113,7 +118,8 @@ def problems_in(text: str, targets: set[str]) -> list[str]:
     for line in quoted(text):
         for match in DLNLP.finditer(line):
             problems += [f"{p}: {line.strip()}" for p in check_dlnlp(_words(match.group(1)))]
-        for match in MAKE.finditer(line):
+        # `apt-get install git make ...`: there "make" is a package, not the command
+        for match in [] if APT.search(line) else MAKE.finditer(line):
             for word in _words(match.group(1)):
                 if "=" in word or _is_option(word) or PLACEHOLDER.match(word):
                     continue
@@ -147,6 +153,9 @@ $(BIN)/dlnlp --verbose report DIR [--out REPORT_DIR]
 dlnlp grade attention x --out d -v
 make deploy
 dlnlp check <assignment> --only <function> --bogus > out.txt
+apt-get install -y git make nodejs
+dlnlp hub setup /srv/hub --course c --student s --bogus-hub
+dlnlp hub teardown /srv/hub
 ```
 
 ```python
@@ -159,7 +168,9 @@ from dlnlp import cli  # Python is not a shell line
     assert any("dlnlp grade has no option -v" in p for p in problems), problems
     assert any("no make target 'deploy'" in p for p in problems), problems
     assert any("dlnlp check has no option --bogus" in p for p in problems), problems
-    assert len(problems) == 5, problems
+    assert any("dlnlp hub setup has no option --bogus-hub" in p for p in problems), problems
+    assert any("dlnlp has no command 'hub teardown'" in p for p in problems), problems
+    assert len(problems) == 7, problems  # apt-get's "make" is a package, not a target
 
 
 def test_the_readme_is_at_most_150_lines():

@@ -122,14 +122,14 @@ def test_the_config_is_parsed_once_per_version_of_the_file(tmp_path):
 
 
 # what each part of the engine may import of the others (the pipeline's direction): nothing
-# imports a later stage, and only the hand-in wings, the lab and the CLI import the wings
+# imports a later stage, and only the hand-in wings, the lab, the hub and the CLI import the wings
 _BELOW = {
     "sandbox": {"grade", "render", "report", "similarity", "written", "author", "build"},
     "render": {"grade", "report", "similarity", "author", "build"},
     "grade": {"report", "similarity", "written", "author"},
     "build": {"grade", "render", "report", "similarity", "written"},
 }
-_WINGS = {"nbgrader", "gradescope", "lab", "cli", "__main__"}
+_WINGS = {"nbgrader", "gradescope", "lab", "hub", "cli", "__main__"}
 # old import paths that existing nbgrader_config.py files name: aliases, imported by nothing
 _ALIASES = {"dlnlp/grade/nbgrader_engine.py", "dlnlp/render/nbgrader_export.py"}
 

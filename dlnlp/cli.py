@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from dlnlp.course import Course
-from dlnlp.cpus import usable_cpus
+from dlnlp.cpus import autogroup_at_own_nice, usable_cpus
 from dlnlp.errors import DlnlpError
 from dlnlp.similarity.settings import Settings as SimilaritySettings
 
@@ -171,6 +171,9 @@ def grade(
             "give the submissions (PATHS) and --out DIR, or --nbgrader-course DIR"
         )
     course = _course(root)
+    # run under `nice` (a hub's course service): this session's autogroup too, or Linux shares
+    # the CPU between sessions as equals and the nice counts for nothing against students
+    autogroup_at_own_nice()
     options = Options(
         jobs=jobs or usable_cpus(),
         force=force,

@@ -30,3 +30,40 @@ def test_a_process_pinned_to_one_cpu_counts_one():
     )
     assert out.stdout.strip() == "1", out.stderr
     assert usable_cpus() >= 1
+
+
+autogroups = pytest.mark.skipif(
+    not os.path.exists("/proc/self/autogroup"), reason="this kernel has no autogroup scheduling"
+)
+
+
+@autogroups
+def test_a_niced_process_gives_its_new_session_its_nice():
+    """After setsid, is the new session's autogroup at the process's nice (Linux shares the CPU
+    between autogroups first, so a nice that stays inside one counts for nothing outside)?"""
+    code = (
+        "import os; os.setsid()\n"
+        "from dlnlp.cpus import autogroup_at_own_nice\n"
+        "print(autogroup_at_own_nice(), open('/proc/self/autogroup').read().split()[-1])\n"
+    )
+    out = subprocess.run(
+        ["nice", "-n", "7", sys.executable, "-c", code], capture_output=True, text=True
+    )
+    assert out.stdout.split() == ["True", "7"], out.stderr
+
+
+@autogroups
+def test_a_niced_graders_workers_start_their_sessions_at_its_nice():
+    """A grader under `nice -n 6` (a hub's course service): does each sandbox worker's session,
+    which the zygote starts with setsid, run at nice 6 too, not the default 0?"""
+    code = (
+        "from dlnlp.sandbox.client import Zygote\n"
+        "with Zygote([], [], 512, 60) as z:\n"
+        "    w = z.spawn()\n"
+        "    print(open(f'/proc/{w.launcher_pid}/autogroup').read().split()[-1])\n"
+        "    w.kill()\n"
+    )
+    out = subprocess.run(
+        ["nice", "-n", "6", sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert out.stdout.split() == ["6"], out.stderr[-2000:]

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import torch
 
+from dlnlp.cpus import autogroup_at_own_nice
 from dlnlp.sandbox import cgroup, codec, guards, layers, worker
 
 
@@ -41,6 +42,8 @@ def _launch(
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, _Launched.on_term)
         os.setsid()
+        # a session of its own is an autogroup of its own: at the grader's nice, not the default
+        autogroup_at_own_nice()
         # the zygote dies with the grader, the worker with the launcher; the launcher outlives
         # the zygote just long enough to end its worker and clean up after it
         layers.die_with_parent(zygote, signal.SIGTERM)

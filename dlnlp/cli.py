@@ -161,6 +161,10 @@ def grade(
 
     Exit code 0 when the batch completed, whatever the students scored.
     """
+    # run under `nice` (a hub's course service): this session's autogroup too, before the
+    # imports below (seconds), or Linux shares the CPU between sessions as equals and the nice
+    # counts for nothing against students' kernels
+    autogroup_at_own_nice()
     from dlnlp.grade.batch import Options, grade_batch
     from dlnlp.grade.shard import Shard
     from dlnlp.nbgrader.course import default_out, grade_course
@@ -171,9 +175,6 @@ def grade(
             "give the submissions (PATHS) and --out DIR, or --nbgrader-course DIR"
         )
     course = _course(root)
-    # run under `nice` (a hub's course service): this session's autogroup too, or Linux shares
-    # the CPU between sessions as equals and the nice counts for nothing against students
-    autogroup_at_own_nice()
     options = Options(
         jobs=jobs or usable_cpus(),
         force=force,

@@ -51,9 +51,10 @@ def grade_notebooks(
     notebooks: dict[str, nbformat.NotebookNode | bytes],
     folder: Path,
     only: list[str] | None = None,
+    only_for: dict[str, list[str]] | None = None,
 ) -> dict[str, Results]:
     """Write each notebook as <student>.ipynb under folder/in and grade them in one batch
-    (only the tests of the functions `only`, when given)."""
+    (only the tests of the functions `only`, when given; `only_for`: per student)."""
     # here, not at the top: the grader imports torch (~1.5 s), which a test file that grades
     # nothing (and each pytest worker's start) need not pay
     from dlnlp.grade.batch import Options, grade_batch
@@ -65,7 +66,7 @@ def grade_notebooks(
         path = subs / f"{student}.ipynb"
         path.write_bytes(nb) if isinstance(nb, bytes) else nbformat.write(nb, path)
     # in parallel, as `dlnlp grade` does by default: the suite's big batches take half the time
-    options = Options(jobs=os.cpu_count() or 1, only=only)
+    options = Options(jobs=os.cpu_count() or 1, only=only, only_for=only_for)
     results = {
         r.student: r for r in grade_batch(COURSE, assignment, [subs], folder / "out", options)
     }

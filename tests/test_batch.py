@@ -22,6 +22,7 @@ import nbformat
 import pytest
 
 from conftest import COURSE, REPO, with_code
+from dlnlp.config import ConfigError
 from dlnlp.course import Course
 from dlnlp.grade.batch import Options, grade_batch
 from dlnlp.grade.resume import RECORD
@@ -167,9 +168,28 @@ def test_only_on_a_first_run_grades_that_function_alone_and_a_plain_run_the_rest
         assert [t.name for t in rest[student].tests] == [t.name for t in r.tests]
 
 
-def test_only_names_an_unknown_function(course, tmp_path):
-    from dlnlp.config import ConfigError
+def test_only_for_grades_each_listed_student_on_their_functions_and_the_rest_on_all(
+    course, tmp_path
+):
+    """Options.only_for (the mutant catalogue's batches): does each listed student get results
+    for their functions alone, and a student not listed the whole assignment?"""
+    subs = notebooks(tmp_path / "in", 3)
+    only_for = {"good00": ["causal_mask"], "good01": ["causal_mask", "multi_head_attention"]}
+    options = Options(only_for=only_for)
+    got = {r.student: r for r in grade_batch(course, "attention", [subs], tmp_path / "o", options)}
+    for student, functions in only_for.items():
+        assert [f.name for f in got[student].functions] == functions
+        assert {t.function for t in got[student].tests} == set(functions)
+    assert [f.name for f in got["good02"].functions] == list(
+        course.config().assignment("attention").functions
+    )
+    with pytest.raises(ConfigError, match="not a graded function"):
+        grade_batch(
+            course, "attention", [subs], tmp_path / "p", Options(only_for={"good00": ["x"]})
+        )
 
+
+def test_only_names_an_unknown_function(course, tmp_path):
     with pytest.raises(ConfigError, match="not a graded function"):
         grade_batch(
             course,

@@ -24,14 +24,13 @@ ALTERNATIVE_ITEMS = [x for a in ASSIGNMENTS for x in alternatives(COURSE, a)]
 ALTERNATIVES = [x.path for x in ALTERNATIVE_ITEMS]
 
 
-# The training loops (functions with their own `call_seconds` in grader_config.yaml, as `dlnlp
-# check` treats them) train models for seconds per notebook. Their tests run for the mutants
-# whose mistake is in a training loop and for every alternative; the other mutants are graded on
-# the other functions alone. Those mutants' targets lose points and show their hints exactly as
-# before, and their `unaffected` claims are checked on every function graded; what is not
-# checked is that they leave the training scores alone (the grader trains on its own
-# preprocessed ids, so tokenize, build_vocab, predict, sample... never reach training). This
-# keeps the catalogue's CI time minutes lower.
+# Each mutant is graded on the functions its tests assert: its target, and those it claims to
+# leave `unaffected`. The training loops (functions with their own `call_seconds` in
+# grader_config.yaml, as `dlnlp check` treats them) train models for seconds per notebook: a
+# mutant whose target is not one of them is not graded on them, even where it lists them as
+# unaffected (the grader trains on its own preprocessed ids, so tokenize, build_vocab, predict,
+# sample... never reach training). Every alternative is graded on every function. One batch
+# per assignment (Options.only_for), so the catalogue pays one grader start-up.
 SLOW = {
     a: {fn for fn, f in COURSE.config().assignment(a).functions.items() if f.call_seconds}
     for a in ASSIGNMENTS
@@ -41,33 +40,29 @@ SLOW = {
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """assignment -> ({student: Results}, {visible-check key: CellRun}): each assignment's
-    catalogue graded in batches, and run through the notebook's visible checks meanwhile, on
+    catalogue graded in one batch, and run through the notebook's visible checks meanwhile, on
     demand."""
     cache: dict[str, tuple[dict, dict]] = {}
 
     def get(assignment: str) -> tuple[dict, dict]:
         if assignment not in cache:
             slow = SLOW.get(assignment, set())
-            whole, fast = {}, {}
-            for m in MUTANTS:
-                if m.path.parent.name == assignment:
-                    batch = fast if slow and m.target not in slow else whole
-                    batch[f"mutant-{m.name}"] = with_code(assignment, m.path.read_text())
+            functions = list(COURSE.config().assignment(assignment).functions)
+            notebooks, only_for = {}, {}
+            ms = [m for m in MUTANTS if m.path.parent.name == assignment]
+            for m in ms:
+                key = f"mutant-{m.name}"
+                notebooks[key] = with_code(assignment, m.path.read_text())
+                asserted = {m.target, *m.unaffected} - (set() if m.target in slow else slow)
+                only_for[key] = [fn for fn in functions if fn in asserted]
             for p in ALTERNATIVES:
                 if p.parent.name == assignment:
-                    whole[f"alt-{p.stem}"] = with_code(assignment, p.read_text())
+                    notebooks[f"alt-{p.stem}"] = with_code(assignment, p.read_text())
             folder = tmp_path_factory.mktemp(assignment)
-            notebooks = {**whole, **fast}
-            functions = list(COURSE.config().assignment(assignment).functions)
-            ms = [m for m in MUTANTS if m.path.parent.name == assignment]
             alts = [x for x in ALTERNATIVE_ITEMS if x.path.parent.name == assignment]
             runs = catalogue_plan(notebooks, functions, ms, alts)
             with VisibleChecks(runs, COURSE.source_notebook(assignment).parent) as visible:
-                results = grade_notebooks(assignment, whole, folder / "whole")
-                if fast:
-                    functions = COURSE.config().assignment(assignment).functions
-                    only = [f for f in functions if f not in slow]
-                    results |= grade_notebooks(assignment, fast, folder / "fast", only)
+                results = grade_notebooks(assignment, notebooks, folder, only_for=only_for)
                 cache[assignment] = results, visible.results()
         return cache[assignment]
 

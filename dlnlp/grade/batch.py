@@ -56,6 +56,9 @@ class Options:
     force: bool = False  # grade everything again, even what is unchanged since the last run
     students: list[str] | None = None  # grade only these students (again)
     only: list[str] | None = None  # grade only these functions (again), merged into the results
+    # per student id, `only` for that student alone (a catalogue of mistakes: each mutant's
+    # target and the functions it claims to leave alone); a student not listed follows `only`
+    only_for: dict[str, list[str]] | None = None
     progress: bool = False  # a progress bar on stderr
     shard: Shard | None = None  # grade only this slice of the class (grades.csv: a later plain run)
 
@@ -118,7 +121,8 @@ def grade_submissions(
 def _checked(a: Assignment, submissions: list[Submission], options: Options) -> Options:
     """`options` with --student names turned into ids; raises for an unknown function or
     student, before anything starts."""
-    unknown = sorted(set(options.only or []) - set(a.functions))
+    named = set(options.only or []).union(*(options.only_for or {}).values())
+    unknown = sorted(named - set(a.functions))
     if unknown:
         raise ConfigError(
             f"--only {', '.join(unknown)}: not a graded function of {a.id} "
@@ -177,7 +181,7 @@ def _plan(
             fingerprint,
             record,
             force=options.force or options.students is not None,
-            only=options.only,
+            only=(options.only_for or {}).get(sub.student, options.only),
         )
         if functions == []:
             if record is None:  # plan() returns [] without a record only for only=[]

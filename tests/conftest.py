@@ -84,6 +84,16 @@ def full_marks(r: Results) -> dict[str, float]:
     return {f.name: f.max_score for f in r.functions}
 
 
+def skip_unless_deployable(reason: str | None) -> None:
+    """A real deployment's test (Slurm, JupyterHub): skipped for `reason` (None: it can run),
+    except where DLNLP_REQUIRE_CLUSTER=1 (CI installs the parts, so there it is a failure)."""
+    if reason is None:
+        return
+    if os.environ.get("DLNLP_REQUIRE_CLUSTER") == "1":
+        pytest.fail(f"DLNLP_REQUIRE_CLUSTER=1 but {reason}")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """The system's Chromium. Skipped where the machine has none, except when

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import urllib.error
 import urllib.request
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, skip_unless_deployable
 from hub_deployment import ASSIGNMENT, COMMANDS, DOCS, deploy, unavailable
 
 WAIT = 90_000  # ms: a first login spawns a JupyterLab (seconds); nbgrader's buttons grade
@@ -38,10 +37,7 @@ def _reference(function: str) -> str:
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory, chromium):
-    if reason := unavailable():
-        if os.environ.get("DLNLP_REQUIRE_CLUSTER") == "1":
-            pytest.fail(f"DLNLP_REQUIRE_CLUSTER=1 but {reason}")
-        pytest.skip(reason)
+    skip_unless_deployable(unavailable())
     with deploy(tmp_path_factory.mktemp("hub_shots")) as started:
         yield started
 

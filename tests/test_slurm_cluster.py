@@ -3,13 +3,12 @@ and munge, started here), come out as one run would, with the array script the d
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, skip_unless_deployable
 from dlnlp.grade.shard import Shard
 from sharding import ASSIGNMENT, STUDENTS, grade, graded, results, runs, write_class
 from slurm_cluster import slurm_cluster, unavailable
@@ -27,10 +26,7 @@ def test_the_docs_show_the_array_script_that_is_run():
 def cluster(tmp_path_factory):
     """A cluster for the test, stopped with every process it started whatever happens; skipped
     without Slurm, munge or root, unless DLNLP_REQUIRE_CLUSTER=1 (CI) makes that a failure."""
-    if reason := unavailable():
-        if os.environ.get("DLNLP_REQUIRE_CLUSTER") == "1":
-            pytest.fail(f"DLNLP_REQUIRE_CLUSTER=1 but {reason}")
-        pytest.skip(reason)
+    skip_unless_deployable(unavailable())
     # tmp_path_factory's short folder: the munge socket's path must fit 108 bytes
     with slurm_cluster(tmp_path_factory.mktemp("slurm")) as started:
         yield started

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -199,8 +201,6 @@ def test_a_class_round_trip_through_the_hub(hub, people):
 
 
 def _run_grade(hub) -> str:
-    import subprocess
-
     proc = subprocess.run(
         ["bash", "-c", hub.command("grade")], capture_output=True, text=True, timeout=600
     )
@@ -209,8 +209,6 @@ def _run_grade(hub) -> str:
 
 
 def _wait_for(found, timeout: float = 60):
-    import time
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if value := found():
@@ -280,8 +278,6 @@ def test_a_student_cannot_read_the_exchange_others_or_the_course(hub):
 
 def _server_token(hub, user: str) -> str:
     """The hub token a person's server holds (what their own shell can read from it)."""
-    import subprocess
-
     pids = subprocess.run(
         ["pgrep", "-u", user, "-f", "jupyterhub-singleuser"], capture_output=True, text=True
     ).stdout.split()
@@ -334,7 +330,6 @@ def test_a_ta_can_grade_and_grading_runs_below_students_kernels(hub, people):
     _button(
         page, hub, hub.values["student2"], "autograde", "Successfully autograded", "30-ta-autograde"
     )
-    import subprocess
 
     def nice(user: str) -> set[int]:
         out = subprocess.run(["ps", "-o", "ni=", "-u", user], capture_output=True, text=True)

@@ -35,14 +35,13 @@ def require_people(names: list[str]) -> None:
         )
 
 
-def ensure_group(name: str, say: Callable[[str], None]) -> int:
-    """-> the group's gid, creating a system group when missing."""
+def ensure_group(name: str, say: Callable[[str], None]) -> None:
+    """Create `name` as a system group when it is missing."""
     try:
-        return grp.getgrnam(name).gr_gid
+        grp.getgrnam(name)
     except KeyError:
         _run("groupadd", "--system", name)
         say(f"created the group {name}")
-        return grp.getgrnam(name).gr_gid
 
 
 def ensure_service_user(name: str, home: Path, group: str, say: Callable[[str], None]) -> None:

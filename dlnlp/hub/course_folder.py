@@ -16,8 +16,8 @@ from dlnlp.nbgrader.config import write_nbgrader_config
 
 
 def _own(top: Path, uid: int, gid: int) -> None:
-    for folder, dirs, files in os.walk(top):
-        os.chown(folder, uid, gid)
+    os.chown(top, uid, gid)
+    for folder, dirs, files in os.walk(top):  # each entry once, as its folder's child
         for name in files + dirs:
             os.chown(Path(folder) / name, uid, gid, follow_symlinks=False)
 

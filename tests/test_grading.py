@@ -14,6 +14,28 @@ import pytest
 
 from conftest import COURSE, REPO, grade_notebooks, release, solved, with_code
 
+# correct code, but causal_mask (graded first) keeps 90 MB of the 160 MB budget for good, and
+# sinusoidal_positional_encoding (graded last) briefly needs 100 MB
+KEEPS_MEMORY = """
+import torch
+
+_kept = []
+
+def causal_mask(L):
+    if not _kept:
+        _kept.append(torch.ones(90 * 2**18))
+    return torch.ones(L, L, dtype=torch.bool).tril()
+
+def sinusoidal_positional_encoding(L, d):
+    scratch = torch.ones(100 * 2**18)
+    del scratch
+    pos = torch.arange(L, dtype=torch.float64).unsqueeze(1)
+    angle = pos / 10000 ** (torch.arange(0, d, 2, dtype=torch.float64) / d)
+    pe = torch.zeros(L, d, dtype=torch.float64)
+    pe[:, 0::2], pe[:, 1::2] = torch.sin(angle), torch.cos(angle)
+    return pe.float()
+"""
+
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
@@ -50,6 +72,15 @@ def test_reference_full_and_stubs_zero_for_every_assignment(assignment, tmp_path
         (t.name, t.output) for t in ref.tests if t.status == "failed"
     ]
     assert stub.score == 0 and all(f.total >= 2 for f in ref.functions)
+
+
+def test_a_function_is_not_charged_for_memory_kept_by_one_graded_before_it(tmp_path):
+    """causal_mask keeps 90 MB of the 160 MB budget: does sinusoidal_positional_encoding, graded
+    after it, still get the 100 MB it needs (a fresh worker, Session.begin_function)?"""
+    assert COURSE.config().limits_for("attention").memory_mb == 160
+    notebook = with_code("attention", KEEPS_MEMORY)
+    r = grade_notebooks("attention", {"keeps-memory": notebook}, tmp_path)["keeps-memory"]
+    assert r.score == r.max_score, [(t.name, t.output) for t in r.tests if t.status == "failed"]
 
 
 def test_every_test_name_starts_with_its_function(graded):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +90,9 @@ class _Plugin:
         self._student = student
         self.outcomes: list[Outcome] = []
         self.tests: list[HiddenTest] = []
+        # called with a graded function's name before its first test runs
+        self.before_function: Callable[[str], None] | None = None
+        self._function = ""
 
     @pytest.fixture
     def student(self):
@@ -96,6 +100,13 @@ class _Plugin:
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         self.tests = [_describe(i) for i in items]
+
+    @pytest.hookimpl(tryfirst=True)  # before the item's fixtures, which may call the student
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        function = _describe(item).function
+        if function != self._function and self.before_function is not None:
+            self.before_function(function)
+        self._function = function
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -193,15 +204,22 @@ class _Runner:
             )
         self.stamp = _stamp(test_dir)
 
-    def run(self, student, functions: list[str] | None) -> list[Outcome]:
+    def run(
+        self,
+        student,
+        functions: list[str] | None,
+        before_function: Callable[[str], None] | None = None,
+    ) -> list[Outcome]:
         files = None if functions is None else {hidden_test_name(fn) for fn in functions}
         items = [i for i in self.session.items if files is None or i.path.name in files]
-        self.plugin._student, self.plugin.outcomes = student, []
+        plugin = self.plugin
+        plugin._student, plugin.outcomes, plugin.before_function = student, [], before_function
+        plugin._function = ""
         try:
             self.session.run(items)
         finally:
-            self.plugin._student = None
-        return self.plugin.outcomes
+            plugin._student, plugin.before_function = None, None
+        return plugin.outcomes
 
 
 def _stamp(test_dir: Path) -> tuple:
@@ -214,10 +232,16 @@ def _stamp(test_dir: Path) -> tuple:
 _RUNNERS: dict[Path, _Runner] = {}
 
 
-def run(test_dir: Path, student, functions: list[str] | None = None) -> list[Outcome]:
-    """Run every hidden test against `student` (or only the tests of `functions`)."""
+def run(
+    test_dir: Path,
+    student,
+    functions: list[str] | None = None,
+    before_function: Callable[[str], None] | None = None,
+) -> list[Outcome]:
+    """Run every hidden test against `student` (or only the tests of `functions`);
+    `before_function(fn)` before the first test of each graded function."""
     key = test_dir.resolve()
     runner = _RUNNERS.get(key)
     if runner is None or runner.stamp != _stamp(test_dir):
         runner = _RUNNERS[key] = _Runner(test_dir)
-    return runner.run(student, functions)
+    return runner.run(student, functions, before_function)

@@ -18,6 +18,9 @@ from dlnlp.sandbox.client import Spawner, Worker, WorkerFailure, Zygote
 from dlnlp.sandbox.codec import Ref
 from dlnlp.verdicts import WORKER_REPLIES, Verdict
 
+# the share of its memory budget a worker may have used when the next function's tests begin
+RETIRE_AT = 0.25
+
 _FORGED = "the worker sent a reply that is not a valid result"
 _HIDDEN_TEXT = (
     "{fn} failed on the grader's held-out data; its error message is not shown, since it could "
@@ -101,6 +104,17 @@ class Session:
         if loaded["ok"] and isinstance(value, dict) and not self.load_problems:
             self.load_problems = clip_problems(value.get("problems"))
         return self.worker
+
+    def begin_function(self, fn: str) -> None:
+        """Before the first test of graded function `fn`: retire a worker that has used more
+        than RETIRE_AT of its memory budget, so that `fn` is not charged for what the functions
+        graded before it left behind (a fragmented heap, kept models). The next call gets a
+        fresh worker; objects kept so far are lost, as no test of `fn` uses them."""
+        worker = self.worker
+        left = worker.address_space_left() if worker is not None else None
+        if worker is not None and left is not None:
+            if left < (1 - RETIRE_AT) * self.limits.memory_mb * 2**20:
+                worker.kill()
 
     def _timeout(self, fn: str = "") -> float:
         limit = self.call_seconds.get(fn, self.limits.call_seconds)

@@ -51,7 +51,10 @@ def grade_submission(
     session = Session(zygote, extracted, a.banned, a.limits, a.call_seconds)
     try:
         outcomes = hidden_tests.run(
-            a.test_dir, StudentProxy(session), None if functions == a.functions else functions
+            a.test_dir,
+            StudentProxy(session),
+            None if functions == a.functions else functions,
+            session.begin_function,
         )
     finally:
         session.close()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from dlnlp.errors import SandboxError
 from dlnlp.sandbox import codec
@@ -63,6 +64,27 @@ class Worker:
             raise WorkerFailure(
                 Verdict.PROTOCOL, f"the worker sent an unreadable reply ({e})"
             ) from None
+
+    def address_space_left(self) -> int | None:
+        """Bytes the worker may still map under its address-space limit, as the kernel counts
+        them (/proc, which the student's code cannot rewrite); None where /proc does not say."""
+        if not (self.alive and self.worker_pid):
+            return None
+        proc = Path(f"/proc/{self.worker_pid}")
+        try:
+            size = next(
+                int(line.split()[1]) * 1024
+                for line in (proc / "status").read_text().splitlines()
+                if line.startswith("VmSize:")
+            )
+            cap = next(
+                line.split()[3]
+                for line in (proc / "limits").read_text().splitlines()
+                if line.startswith("Max address space")
+            )
+        except (OSError, StopIteration, IndexError, ValueError):
+            return None
+        return int(cap) - size if cap.isdigit() else None
 
     def kill(self) -> None:
         """SIGKILL the worker: pid 1 of its namespace, so everything it started dies with it.

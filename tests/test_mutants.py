@@ -10,11 +10,13 @@ dlnlp.author.catalogue reads both, here and for `dlnlp check` (one function's sh
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 
 from conftest import COURSE, full_marks, function_scores, grade_notebooks, with_code
 from dlnlp.author.catalogue import alternatives, mutants, too_many_hidden_only
 from dlnlp.author.minimums import MIN_ALTERNATIVES, MIN_MUTANTS
+from dlnlp.author.reach import Reach
 from dlnlp.author.visible import VisibleChecks, catalogue_plan, caught
 
 # every assignment: one without a catalogue fails test_catalogue_is_large_enough
@@ -25,45 +27,66 @@ ALTERNATIVES = [x.path for x in ALTERNATIVE_ITEMS]
 
 
 # Each mutant is graded on the functions its tests assert: its target, and those it claims to
-# leave `unaffected`. The training loops (functions with their own `call_seconds` in
-# grader_config.yaml, as `dlnlp check` treats them) train models for seconds per notebook: a
-# mutant whose target is not one of them is not graded on them, even where it lists them as
-# unaffected (the grader trains on its own preprocessed ids, so tokenize, build_vocab, predict,
-# sample... never reach training). Every alternative is graded on every function. One batch
-# per assignment (Options.only_for), so the catalogue pays one grader start-up.
+# leave `unaffected`; each alternative on every function. But the training loops (functions with
+# their own `call_seconds` in grader_config.yaml, as `dlnlp check` treats them) train models for
+# seconds per notebook: an entry is graded on one of them only where that function's hidden
+# tests can run code the entry changed (dlnlp.author.reach, read statically, its reading checked
+# against what the tests really call by test_reach.py). Where they cannot, the entry's notebook
+# runs the reference's code in them, and its grade there is the reference's, which
+# test_grading.py asserts is full. One batch per assignment (Options.only_for), so the
+# catalogue pays one grader start-up.
 SLOW = {
     a: {fn for fn, f in COURSE.config().assignment(a).functions.items() if f.call_seconds}
     for a in ASSIGNMENTS
 }
 
 
+def unreached(assignment: str, notebooks: dict[str, nbformat.NotebookNode]) -> dict[str, set]:
+    """student -> the training functions (SLOW) whose hidden tests cannot run the code that
+    student's notebook changed."""
+    slow = SLOW.get(assignment, set())
+    if not slow:
+        return {student: set() for student in notebooks}
+    functions = list(COURSE.config().assignment(assignment).functions)
+    where = Reach.of(with_code(assignment, ""), functions, COURSE.hidden_tests(assignment))
+    out = {}
+    for student, nb in notebooks.items():
+        changed = where.changes(nb)
+        out[student] = {fn for fn in slow if not where.reaches(fn, changed)}
+    return out
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """assignment -> ({student: Results}, {visible-check key: CellRun}): each assignment's
-    catalogue graded in one batch, and run through the notebook's visible checks meanwhile, on
-    demand."""
-    cache: dict[str, tuple[dict, dict]] = {}
+    """assignment -> ({student: Results}, {visible-check key: CellRun}, {student: the training
+    functions it was not graded on}): each assignment's catalogue graded in one batch, and run
+    through the notebook's visible checks meanwhile, on demand."""
+    cache: dict[str, tuple[dict, dict, dict]] = {}
 
-    def get(assignment: str) -> tuple[dict, dict]:
+    def get(assignment: str) -> tuple[dict, dict, dict]:
         if assignment not in cache:
-            slow = SLOW.get(assignment, set())
             functions = list(COURSE.config().assignment(assignment).functions)
-            notebooks, only_for = {}, {}
+            notebooks, asserted = {}, {}
             ms = [m for m in MUTANTS if m.path.parent.name == assignment]
             for m in ms:
                 key = f"mutant-{m.name}"
                 notebooks[key] = with_code(assignment, m.path.read_text())
-                asserted = {m.target, *m.unaffected} - (set() if m.target in slow else slow)
-                only_for[key] = [fn for fn in functions if fn in asserted]
+                asserted[key] = {m.target, *m.unaffected}
             for p in ALTERNATIVES:
                 if p.parent.name == assignment:
                     notebooks[f"alt-{p.stem}"] = with_code(assignment, p.read_text())
+                    asserted[f"alt-{p.stem}"] = set(functions)
+            skipped = unreached(assignment, notebooks)
+            only_for = {
+                key: [fn for fn in functions if fn in asserted[key] - skipped[key]]
+                for key in notebooks
+            }
             folder = tmp_path_factory.mktemp(assignment)
             alts = [x for x in ALTERNATIVE_ITEMS if x.path.parent.name == assignment]
             runs = catalogue_plan(notebooks, functions, ms, alts)
             with VisibleChecks(runs, COURSE.source_notebook(assignment).parent) as visible:
                 results = grade_notebooks(assignment, notebooks, folder, only_for=only_for)
-                cache[assignment] = results, visible.results()
+                cache[assignment] = results, visible.results(), skipped
         return cache[assignment]
 
     return get
@@ -78,14 +101,15 @@ def test_catalogue_is_large_enough(assignment):
 
 def _mutant_loses_points(graded, mutant) -> None:
     assignment, target, hint = mutant.path.parent.name, mutant.target, mutant.hint
-    r = graded(assignment)[0][f"mutant-{mutant.name}"]
+    results, _, skipped = graded(assignment)
+    r = results[f"mutant-{mutant.name}"]
     scores, full = function_scores(r), full_marks(r)
     assert scores[target] < full[target], f"{mutant.name} was not caught"
     assert any(hint in out for out in r.texts(target)), f"expected {hint!r} in {r.texts(target)}"
     for fn in mutant.unaffected:
         assert fn in COURSE.config().assignment(assignment).functions, fn
-        if fn not in scores and fn in SLOW.get(assignment, set()):
-            continue  # graded without the training tests (see SLOW)
+        if fn in skipped[f"mutant-{mutant.name}"]:
+            continue  # its tests cannot run the mutant's code: the reference's full marks
         assert scores[fn] == full[fn], (
             f"{fn} lost points: {[t.output for t in r.tests if t.function == fn]}"
         )
@@ -109,9 +133,12 @@ def _catalogue_tests(assignment: str) -> type:
         def test_correct_alternative_gets_full_marks(self, graded, alternative):
             """Does a correct solution written differently (einsum, loops, float64 inside) get
             100%?"""
-            r = graded(alternative.parent.name)[0][f"alt-{alternative.stem}"]
+            results, _, skipped = graded(assignment)
+            r = results[f"alt-{alternative.stem}"]
             failed = [(t.name, t.output) for t in r.tests if t.status == "failed"]
             assert r.score == r.max_score, failed
+            graded_on = set(function_scores(r)) | skipped[f"alt-{alternative.stem}"]
+            assert graded_on == set(COURSE.config().assignment(assignment).functions)
 
         @pytest.mark.parametrize("mutant", ms, ids=lambda m: f"{m.path.parent.name}/{m.name}")
         def test_mutant_fails_its_functions_visible_check(self, graded, mutant):

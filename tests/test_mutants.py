@@ -10,13 +10,12 @@ dlnlp.author.catalogue reads both, here and for `dlnlp check` (one function's sh
 
 from __future__ import annotations
 
-import nbformat
 import pytest
 
 from conftest import COURSE, full_marks, function_scores, grade_notebooks, with_code
 from dlnlp.author.catalogue import alternatives, mutants, too_many_hidden_only
 from dlnlp.author.minimums import MIN_ALTERNATIVES, MIN_MUTANTS
-from dlnlp.author.reach import Reach
+from dlnlp.author.reach import unreached_training
 from dlnlp.author.visible import VisibleChecks, catalogue_plan, caught
 
 # every assignment: one without a catalogue fails test_catalogue_is_large_enough
@@ -35,27 +34,6 @@ ALTERNATIVES = [x.path for x in ALTERNATIVE_ITEMS]
 # runs the reference's code in them, and its grade there is the reference's, which
 # test_grading.py asserts is full. One batch per assignment (Options.only_for), so the
 # catalogue pays one grader start-up.
-SLOW = {
-    a: {fn for fn, f in COURSE.config().assignment(a).functions.items() if f.call_seconds}
-    for a in ASSIGNMENTS
-}
-
-
-def unreached(assignment: str, notebooks: dict[str, nbformat.NotebookNode]) -> dict[str, set]:
-    """student -> the training functions (SLOW) whose hidden tests cannot run the code that
-    student's notebook changed."""
-    slow = SLOW.get(assignment, set())
-    if not slow:
-        return {student: set() for student in notebooks}
-    functions = list(COURSE.config().assignment(assignment).functions)
-    where = Reach.of(with_code(assignment, ""), functions, COURSE.hidden_tests(assignment))
-    out = {}
-    for student, nb in notebooks.items():
-        changed = where.changes(nb)
-        out[student] = {fn for fn in slow if not where.reaches(fn, changed)}
-    return out
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """assignment -> ({student: Results}, {visible-check key: CellRun}, {student: the training
@@ -76,7 +54,7 @@ def graded(tmp_path_factory):
                 if p.parent.name == assignment:
                     notebooks[f"alt-{p.stem}"] = with_code(assignment, p.read_text())
                     asserted[f"alt-{p.stem}"] = set(functions)
-            skipped = unreached(assignment, notebooks)
+            skipped = unreached_training(COURSE, assignment, with_code(assignment, ""), notebooks)
             only_for = {
                 key: [fn for fn in functions if fn in asserted[key] - skipped[key]]
                 for key in notebooks

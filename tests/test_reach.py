@@ -11,12 +11,9 @@ import nbformat
 import pytest
 
 from conftest import COURSE, with_code
-from dlnlp.author.reach import Reach, mentioned_by_tests
+from dlnlp.author.reach import Reach, mentioned_by_tests, training_loops
 
-SLOW = {
-    a: [fn for fn, f in COURSE.config().assignment(a).functions.items() if f.call_seconds]
-    for a in COURSE.config().assignments
-}
+SLOW = {a: sorted(training_loops(COURSE, a)) for a in COURSE.config().assignments}
 
 
 @pytest.mark.parametrize("assignment", [a for a, slow in SLOW.items() if slow])
@@ -128,3 +125,29 @@ def test_a_statement_the_grader_never_loads_changes_nothing(tests_dir, statement
     where = _reach(tests_dir)
     cell = f"import torch\n{statement}\n\ndef g(x):\n    return x - 1\n"
     assert where.changes(_notebook(*REFERENCE[:2], cell)) == set()
+
+
+def test_dlnlp_check_grades_each_entry_on_the_training_loops_its_change_reaches():
+    """`dlnlp check generative`: is a conv1d mutant graded without the training loops, the
+    diffusion alternative on train_ddpm and sample_ddpm but not train_gan, and the reference on
+    every function?"""
+    from dlnlp.author import catalogue
+    from dlnlp.author.check import _graded_for
+
+    a = "generative"
+    functions = list(COURSE.config().assignment(a).functions)
+    ms = [m for m in catalogue.mutants(COURSE, a) if m.name == "conv1d_flipped_kernel"]
+    [alt] = [x for x in catalogue.alternatives(COURSE, a) if x.name == "diffusion_float64"]
+    notebooks = {
+        "reference": with_code(a, ""),
+        "stub": with_code(a, ""),
+        "mutant-conv1d_flipped_kernel": with_code(a, ms[0].path.read_text()),
+        "alt-diffusion_float64": with_code(a, alt.path.read_text()),
+    }
+    graded = _graded_for(COURSE, a, functions, notebooks, ms, whole=True)
+    assert not set(graded["mutant-conv1d_flipped_kernel"]) & set(SLOW[a])
+    assert {"conv1d", *ms[0].unaffected} - set(SLOW[a]) <= set(
+        graded["mutant-conv1d_flipped_kernel"]
+    )
+    assert set(functions) - set(graded["alt-diffusion_float64"]) == {"train_gan"}
+    assert graded["reference"] == functions

@@ -7,9 +7,11 @@ marks, and its visible checks pass on the reference and fail on the stub and on 
 mutants not marked `hidden-only` (the catch rate is printed). Everything is graded by
 the real engine, in one batch, in a temporary folder; the visible checks run meanwhile.
 
-The batch grades only the tests of the functions checked, plus those the mutants name as
-unaffected, except the training loops (functions with their own `call_seconds`, whose tests
-train models for seconds per notebook) unless they are checked themselves: a warning says which.
+The batch grades each mutant on its target and the functions it names as unaffected, and
+without `--only` each alternative on every function (with `--only`, on the function checked).
+A training loop (a function with its own `call_seconds`, whose tests train models for seconds
+per notebook) is left out for a mutant or an alternative whose change its hidden tests cannot
+run (author/reach.py, as the kit's suite does): its grade there is the reference's.
 
 Without `--only`, the whole assignment is also held to what `make test` asks of it beyond each
 function: the minimums of author/minimums.py (mutants, alternatives, written questions), a
@@ -27,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from dlnlp.author import catalogue, minimums
+from dlnlp.author import catalogue, minimums, reach
 from dlnlp.author.stubs import stub_sources
 from dlnlp.author.visible import CellRun, VisibleChecks, catalogue_plan, caught, plan
 from dlnlp.build.fill import fill
@@ -113,7 +115,7 @@ def _lost(r: Results, functions: list[str]) -> list[str]:
     ]
 
 
-def _mutant_finding(m: catalogue.Mutant, r: Results, graded: set[str]) -> Finding:
+def _mutant_finding(m: catalogue.Mutant, r: Results, graded: list[str]) -> Finding:
     problems = []
     score, best = _score(r, m.target) or (0.0, 0.0)
     if score >= best:
@@ -194,12 +196,25 @@ def _said(run: CellRun) -> str:
     return crosses[-1] if crosses else run.error or run.stdout[-300:]
 
 
-def _graded(course: Course, assignment: str, checked: list[str], ms: list) -> tuple[list, list]:
-    """(the functions whose tests the batch runs, the unaffected ones left out: training loops)."""
-    config = course.config().assignment(assignment).functions
-    wanted = list(dict.fromkeys(checked + [fn for m in ms for fn in m.unaffected if fn in config]))
-    slow = [fn for fn in wanted if fn not in checked and config[fn].call_seconds]
-    return [fn for fn in wanted if fn not in slow], slow
+def _graded_for(
+    course: Course, assignment: str, checked: list[str], notebooks: dict, ms: list, whole: bool
+) -> dict[str, list[str]]:
+    """student -> the functions whose tests the batch runs on that notebook: a mutant's target
+    and unaffected claims, an alternative's every function (`whole`) or the one checked, less
+    the training loops its change cannot reach; the reference and the stub on every function
+    any of them is graded on."""
+    functions = list(course.config().assignment(assignment).functions)
+    unreached = reach.unreached_training(course, assignment, notebooks["reference"], notebooks)
+    wanted = {m.name: {m.target, *m.unaffected} for m in ms}
+    out = {}
+    for student in notebooks:
+        kind, _, name = student.partition("-")
+        asked = wanted[name] if kind == "mutant" else set(functions if whole else checked)
+        out[student] = [fn for fn in functions if fn in asked - unreached[student]]
+    every = set(checked).union(*out.values())
+    for student in ("reference", "stub"):
+        out[student] = [fn for fn in functions if fn in every]
+    return out
 
 
 def below_minimums(course: Course, a: str) -> list[str]:
@@ -218,12 +233,9 @@ def below_minimums(course: Course, a: str) -> list[str]:
     return lacking
 
 
-def _warnings(
-    course: Course, a: str, checked: list[str], ms, alts, slow: list[str], whole: bool
-) -> list[str]:
+def _warnings(course: Course, a: str, checked: list[str], ms, alts, whole: bool) -> list[str]:
     """What is thin but not wrong while one function is checked (`--only`): the assignment
-    below the minimums; and always: a function without a mutant or an alternative, unaffected
-    claims left ungraded."""
+    below the minimums; and always: a function without a mutant or an alternative."""
     functions = course.config().assignment(a).functions
     warnings = [] if whole else below_minimums(course, a)  # whole: failed as findings
     warnings += [  # a typo in a header: that claim is never checked
@@ -236,11 +248,6 @@ def _warnings(
     warnings += [
         f"no alternative defines {fn}" for fn in checked if all(fn not in x.defines for x in alts)
     ]
-    if slow:
-        warnings.append(
-            f"not graded for the mutants' unaffected claims: {', '.join(slow)} (training loops, "
-            "seconds per notebook); `--only` each to check it"
-        )
     return warnings
 
 
@@ -281,15 +288,13 @@ def check_assignment(
     checked = [only] if only else functions
     ms = [m for m in catalogue.mutants(course, assignment) if m.target in checked]
     alts = [a for a in catalogue.alternatives(course, assignment) if a.defines & set(checked)]
-    graded, slow = _graded(course, assignment, checked, ms)
     report = CheckReport(
-        assignment,
-        checked,
-        warnings=_warnings(course, assignment, checked, ms, alts, slow, only is None),
+        assignment, checked, warnings=_warnings(course, assignment, checked, ms, alts, only is None)
     )
     source = course.source_notebook(assignment)
     stubs = stub_sources(source) if source.is_file() else {}
     notebooks = _notebooks(course, assignment, stubs, ms, alts)
+    graded = _graded_for(course, assignment, checked, notebooks, ms, only is None)
     runs = plan(notebooks["reference"], stubs, checked)
     runs += catalogue_plan(notebooks, checked, ms, alts)
     if notebook_only:
@@ -306,7 +311,7 @@ def check_assignment(
         (Path(tmp) / "in").mkdir()
         for name, nb in notebooks.items():
             nbformat.write(nb, Path(tmp) / "in" / f"{name}.ipynb")
-        options = Options(jobs=jobs or os.cpu_count() or 1, only=graded)
+        options = Options(jobs=jobs or os.cpu_count() or 1, only_for=graded)
         batch = grade_batch(course, assignment, [Path(tmp) / "in"], Path(tmp) / "out", options)
         visible_runs = visible.results()
     results = {r.student: r for r in batch}
@@ -351,8 +356,9 @@ def _release_finding(course: Course, assignment: str) -> Finding:
     return Finding(assignment, "release", () if same else (problem,), "current")
 
 
-def _findings(checked, graded, results, ms, alts, runs) -> list[Finding]:
-    """Every finding, function by function, in the config's order."""
+def _findings(checked, graded: dict[str, list[str]], results, ms, alts, runs) -> list[Finding]:
+    """Every finding, function by function, in the config's order (`graded`: student -> the
+    functions graded on that notebook)."""
     ref, stub = results["reference"], results["stub"]
     out = []
     for fn in checked:
@@ -364,16 +370,16 @@ def _findings(checked, graded, results, ms, alts, runs) -> list[Finding]:
         out.append(Finding(fn, "stub", (problem,) if score else (), f"zero ({_marks(stub, fn)})"))
         for m in ms:
             if m.target == fn:
-                out.append(_mutant_finding(m, results[f"mutant-{m.name}"], set(graded)))
+                key = f"mutant-{m.name}"
+                out.append(_mutant_finding(m, results[key], graded[key]))
         for a in alts:
-            if fn in a.defines:
-                r = results[f"alt-{a.name}"]
-                out.append(
-                    Finding(fn, f"alternative {a.name}", tuple(_lost(r, [fn])), "full marks")
-                )
+            key = f"alt-{a.name}"
+            wrong = tuple(_lost(results[key], [fn])) if fn in graded[key] else ()
+            if fn in a.defines or wrong:  # full marks where it defines fn, and everywhere else
+                out.append(Finding(fn, f"alternative {a.name}", wrong, "full marks"))
         out += _visible_findings(fn, ms, alts, runs)
     # the reference must also keep full marks on what the mutants' claims were graded on
-    for fn in (fn for fn in graded if fn not in checked):
-        if lost := _lost(ref, [fn]):
-            out.append(Finding(fn, "reference", tuple(lost)))
+    for fn in (fn for fn in graded["reference"] if fn not in checked):
+        if missed := _lost(ref, [fn]):
+            out.append(Finding(fn, "reference", tuple(missed)))
     return out

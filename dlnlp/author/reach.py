@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from dlnlp.course import hidden_test_name
+from dlnlp.course import Course, hidden_test_name
 from dlnlp.grade import policy
 from dlnlp.grade.extract import Extracted, extract
 from dlnlp.parsing import parse
@@ -201,3 +201,30 @@ class Reach:
             return True
         entry = {function} | mentioned_by_tests(self.test_dir, function)
         return bool(closure(self.reference, entry) & changed)
+
+
+def training_loops(course: Course, assignment: str) -> set[str]:
+    """The graded functions with their own `call_seconds`: their tests train models for seconds
+    per notebook, so the catalogue grades an entry on them only where its change reaches them."""
+    functions = course.config().assignment(assignment).functions
+    return {fn for fn, f in functions.items() if f.call_seconds}
+
+
+def unreached_training(
+    course: Course,
+    assignment: str,
+    reference: nbformat.NotebookNode,
+    notebooks: dict[str, nbformat.NotebookNode],
+) -> dict[str, set[str]]:
+    """student -> the training loops whose hidden tests cannot run the code that student's
+    notebook changes from `reference`: its grade there is the reference's."""
+    slow = training_loops(course, assignment)
+    if not slow:
+        return {student: set() for student in notebooks}
+    functions = list(course.config().assignment(assignment).functions)
+    where = Reach.of(reference, functions, course.hidden_tests(assignment))
+    out = {}
+    for student, nb in notebooks.items():
+        changed = where.changes(nb)
+        out[student] = {fn for fn in slow if not where.reaches(fn, changed)}
+    return out

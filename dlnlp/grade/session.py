@@ -110,11 +110,10 @@ class Session:
         than RETIRE_AT of its memory budget, so that `fn` is not charged for what the functions
         graded before it left behind (a fragmented heap, kept models). The next call gets a
         fresh worker; objects kept so far are lost, as no test of `fn` uses them."""
-        worker = self.worker
+        worker, budget = self.worker, self.limits.memory_mb * 2**20
         left = worker.address_space_left() if worker is not None else None
-        if worker is not None and left is not None:
-            if left < (1 - RETIRE_AT) * self.limits.memory_mb * 2**20:
-                worker.kill()
+        if worker is not None and left is not None and left < (1 - RETIRE_AT) * budget:
+            worker.kill()
 
     def _timeout(self, fn: str = "") -> float:
         limit = self.call_seconds.get(fn, self.limits.call_seconds)

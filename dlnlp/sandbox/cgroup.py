@@ -23,6 +23,8 @@ import os
 import time
 from pathlib import Path
 
+from dlnlp.sandbox import proc
+
 SCRATCH_MB = 32  # the worker's tmpfs (layers.isolate)
 SLACK_MB = 16
 
@@ -69,8 +71,7 @@ def find_parent() -> tuple[Path, int] | None:
 
 def limit_bytes(memory_mb: int) -> int:
     """The worker's limit: see the module docstring."""
-    status = Path("/proc/self/status").read_text().splitlines()
-    anon_kb = next((int(s.split()[1]) for s in status if s.startswith("RssAnon:")), 0)
+    anon_kb = proc.status_kb("RssAnon") or 0
     return (memory_mb + SCRATCH_MB + SLACK_MB) * 2**20 + anon_kb * 1024
 
 

@@ -10,10 +10,9 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from dlnlp.errors import SandboxError
-from dlnlp.sandbox import codec
+from dlnlp.sandbox import codec, proc
 from dlnlp.verdicts import Verdict
 
 
@@ -70,21 +69,11 @@ class Worker:
         them (/proc, which the student's code cannot rewrite); None where /proc does not say."""
         if not (self.alive and self.worker_pid):
             return None
-        proc = Path(f"/proc/{self.worker_pid}")
-        try:
-            size = next(
-                int(line.split()[1]) * 1024
-                for line in (proc / "status").read_text().splitlines()
-                if line.startswith("VmSize:")
-            )
-            cap = next(
-                line.split()[3]
-                for line in (proc / "limits").read_text().splitlines()
-                if line.startswith("Max address space")
-            )
-        except (OSError, StopIteration, IndexError, ValueError):
-            return None
-        return int(cap) - size if cap.isdigit() else None
+        size, cap = (
+            proc.status_kb("VmSize", self.worker_pid),
+            proc.address_space_cap(self.worker_pid),
+        )
+        return None if size is None or cap is None else cap - size * 1024
 
     def kill(self) -> None:
         """SIGKILL the worker: pid 1 of its namespace, so everything it started dies with it.

@@ -32,7 +32,7 @@ import site
 import sys
 from pathlib import Path
 
-from dlnlp.sandbox import landlock, seccomp
+from dlnlp.sandbox import landlock, proc, seccomp
 
 _libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x10000000, 0x20000000, 0x40000000
@@ -174,13 +174,9 @@ def _closed_ancestor(path: str) -> bool:
 
 def limit_address_space(memory_mb: int) -> None:
     """Address space = what this (forked) process already maps + `memory_mb`."""
-    vm_kb = int(
-        next(
-            line
-            for line in Path("/proc/self/status").read_text().splitlines()
-            if line.startswith("VmSize")
-        ).split()[1]
-    )
+    vm_kb = proc.status_kb("VmSize")
+    if vm_kb is None:
+        raise RuntimeError("/proc/self/status gives no VmSize: the address space cannot be capped")
     cap = vm_kb * 1024 + memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 

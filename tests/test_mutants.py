@@ -15,7 +15,7 @@ import pytest
 from conftest import COURSE, full_marks, function_scores, grade_notebooks, with_code
 from dlnlp.author.catalogue import alternatives, mutants, too_many_hidden_only
 from dlnlp.author.minimums import MIN_ALTERNATIVES, MIN_MUTANTS
-from dlnlp.author.reach import unreached_training
+from dlnlp.author.reach import graded_functions
 from dlnlp.author.visible import VisibleChecks, catalogue_plan, caught
 
 # every assignment: one without a catalogue fails test_catalogue_is_large_enough
@@ -36,9 +36,9 @@ ALTERNATIVES = [x.path for x in ALTERNATIVE_ITEMS]
 # catalogue pays one grader start-up.
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """assignment -> ({student: Results}, {visible-check key: CellRun}, {student: the training
-    functions it was not graded on}): each assignment's catalogue graded in one batch, and run
-    through the notebook's visible checks meanwhile, on demand."""
+    """assignment -> ({student: Results}, {visible-check key: CellRun}, {student: the functions
+    it was graded on}): each assignment's catalogue graded in one batch, and run through the
+    notebook's visible checks meanwhile, on demand."""
     cache: dict[str, tuple[dict, dict, dict]] = {}
 
     def get(assignment: str) -> tuple[dict, dict, dict]:
@@ -54,17 +54,14 @@ def graded(tmp_path_factory):
                 if p.parent.name == assignment:
                     notebooks[f"alt-{p.stem}"] = with_code(assignment, p.read_text())
                     asserted[f"alt-{p.stem}"] = set(functions)
-            skipped = unreached_training(COURSE, assignment, with_code(assignment, ""), notebooks)
-            only_for = {
-                key: [fn for fn in functions if fn in asserted[key] - skipped[key]]
-                for key in notebooks
-            }
+            reference = with_code(assignment, "")
+            only_for = graded_functions(COURSE, assignment, reference, notebooks, asserted)
             folder = tmp_path_factory.mktemp(assignment)
             alts = [x for x in ALTERNATIVE_ITEMS if x.path.parent.name == assignment]
             runs = catalogue_plan(notebooks, functions, ms, alts)
             with VisibleChecks(runs, COURSE.source_notebook(assignment).parent) as visible:
                 results = grade_notebooks(assignment, notebooks, folder, only_for=only_for)
-                cache[assignment] = results, visible.results(), skipped
+                cache[assignment] = results, visible.results(), only_for
         return cache[assignment]
 
     return get
@@ -79,14 +76,14 @@ def test_catalogue_is_large_enough(assignment):
 
 def _mutant_loses_points(graded, mutant) -> None:
     assignment, target, hint = mutant.path.parent.name, mutant.target, mutant.hint
-    results, _, skipped = graded(assignment)
+    results, _, only_for = graded(assignment)
     r = results[f"mutant-{mutant.name}"]
     scores, full = function_scores(r), full_marks(r)
     assert scores[target] < full[target], f"{mutant.name} was not caught"
     assert any(hint in out for out in r.texts(target)), f"expected {hint!r} in {r.texts(target)}"
     for fn in mutant.unaffected:
         assert fn in COURSE.config().assignment(assignment).functions, fn
-        if fn in skipped[f"mutant-{mutant.name}"]:
+        if fn not in only_for[f"mutant-{mutant.name}"]:
             continue  # its tests cannot run the mutant's code: the reference's full marks
         assert scores[fn] == full[fn], (
             f"{fn} lost points: {[t.output for t in r.tests if t.function == fn]}"
@@ -111,12 +108,12 @@ def _catalogue_tests(assignment: str) -> type:
         def test_correct_alternative_gets_full_marks(self, graded, alternative):
             """Does a correct solution written differently (einsum, loops, float64 inside) get
             100%?"""
-            results, _, skipped = graded(assignment)
+            results, _, only_for = graded(assignment)
             r = results[f"alt-{alternative.stem}"]
             failed = [(t.name, t.output) for t in r.tests if t.status == "failed"]
             assert r.score == r.max_score, failed
-            graded_on = set(function_scores(r)) | skipped[f"alt-{alternative.stem}"]
-            assert graded_on == set(COURSE.config().assignment(assignment).functions)
+            # every function, bar the training loops its change cannot reach
+            assert set(function_scores(r)) == set(only_for[f"alt-{alternative.stem}"])
 
         @pytest.mark.parametrize("mutant", ms, ids=lambda m: f"{m.path.parent.name}/{m.name}")
         def test_mutant_fails_its_functions_visible_check(self, graded, mutant):

@@ -200,17 +200,15 @@ def _graded_for(
     course: Course, assignment: str, checked: list[str], notebooks: dict, ms: list, whole: bool
 ) -> dict[str, list[str]]:
     """student -> the functions whose tests the batch runs on that notebook: a mutant's target
-    and unaffected claims, an alternative's every function (`whole`) or the one checked, less
-    the training loops its change cannot reach; the reference and the stub on every function
-    any of them is graded on."""
+    and unaffected claims, an alternative's every function (`whole`) or the one checked, by
+    reach.graded_functions' rule; the reference and the stub on every function any of them is
+    graded on."""
     functions = list(course.config().assignment(assignment).functions)
-    unreached = reach.unreached_training(course, assignment, notebooks["reference"], notebooks)
-    wanted = {m.name: {m.target, *m.unaffected} for m in ms}
-    out = {}
-    for student in notebooks:
-        kind, _, name = student.partition("-")
-        asked = wanted[name] if kind == "mutant" else set(functions if whole else checked)
-        out[student] = [fn for fn in functions if fn in asked - unreached[student]]
+    entries = {k: nb for k, nb in notebooks.items() if k not in ("reference", "stub")}
+    wanted = {f"mutant-{m.name}": {m.target, *m.unaffected} for m in ms}
+    every_alt = set(functions if whole else checked)
+    asked = {k: wanted.get(k, every_alt) for k in entries}
+    out = reach.graded_functions(course, assignment, notebooks["reference"], entries, asked)
     every = set(checked).union(*out.values())
     for student in ("reference", "stub"):
         out[student] = [fn for fn in functions if fn in every]

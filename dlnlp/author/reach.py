@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -182,6 +182,8 @@ class Reach:
     reference: Extracted
     test_dir: Path
     functions: list[str]
+    # function -> the reference's names its tests can reach: the same for every entry
+    _reached: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, reference: nbformat.NotebookNode, functions: list[str], test_dir: Path) -> Reach:
@@ -199,8 +201,10 @@ class Reach:
         """Can `function`'s hidden tests run code that `changed` names?"""
         if changed is None:
             return True
-        entry = {function} | mentioned_by_tests(self.test_dir, function)
-        return bool(closure(self.reference, entry) & changed)
+        if function not in self._reached:
+            entry = {function} | mentioned_by_tests(self.test_dir, function)
+            self._reached[function] = closure(self.reference, entry)
+        return bool(self._reached[function] & changed)
 
 
 def training_loops(course: Course, assignment: str) -> set[str]:
@@ -210,21 +214,24 @@ def training_loops(course: Course, assignment: str) -> set[str]:
     return {fn for fn, f in functions.items() if f.call_seconds}
 
 
-def unreached_training(
+def graded_functions(
     course: Course,
     assignment: str,
     reference: nbformat.NotebookNode,
     notebooks: dict[str, nbformat.NotebookNode],
-) -> dict[str, set[str]]:
-    """student -> the training loops whose hidden tests cannot run the code that student's
-    notebook changes from `reference`: its grade there is the reference's."""
-    slow = training_loops(course, assignment)
-    if not slow:
-        return {student: set() for student in notebooks}
+    asked: dict[str, set[str]],
+) -> dict[str, list[str]]:
+    """student -> the functions of `asked[student]` to grade on that catalogue notebook, in the
+    config's order, less the training loops whose hidden tests cannot run the code it changes
+    from `reference` (its grade there is the reference's). The rule both `dlnlp check` and the
+    kit's suite grade the catalogue by."""
     functions = list(course.config().assignment(assignment).functions)
+    slow = training_loops(course, assignment)
+    out = {student: [fn for fn in functions if fn in asked[student]] for student in notebooks}
+    if not slow:
+        return out
     where = Reach.of(reference, functions, course.hidden_tests(assignment))
-    out = {}
     for student, nb in notebooks.items():
         changed = where.changes(nb)
-        out[student] = {fn for fn in slow if not where.reaches(fn, changed)}
+        out[student] = [fn for fn in out[student] if fn not in slow or where.reaches(fn, changed)]
     return out
